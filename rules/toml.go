@@ -1,0 +1,213 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// parseTOML reads one detection-rules TOML file: [metadata], [rule] with
+// [[rule.threat]], and [transform], whose investigate and osquery entries
+// are rendered into the note as detection-rules does when it builds the
+// rule package Kibana installs.
+func parseTOML(path string, data []byte) (*Rule, []Problem) {
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		pos := Position{Path: path, Line: 1}
+		msg := err.Error()
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			pos.Line, pos.Col = de.Position()
+			msg = strings.TrimPrefix(de.Error(), "toml: ")
+		}
+		return nil, []Problem{{Pos: pos, Message: "invalid TOML: " + msg}}
+	}
+	lines, query := indexTOML(data)
+
+	ruleTable, ok := doc["rule"].(map[string]any)
+	if !ok {
+		return nil, []Problem{{Pos: Position{Path: path, Line: 1}, Message: "not a rule file: no [rule] table"}}
+	}
+	r := &Rule{Source: Source{Path: path, Line: lines["rule"]}, fieldLines: map[string]int{}, queryPos: query}
+	if r.Source.Line == 0 {
+		r.Source.Line = 1
+	}
+	for k, l := range lines {
+		if rest, ok := strings.CutPrefix(k, "rule."); ok {
+			r.fieldLines[rest] = l
+		} else {
+			r.fieldLines[k] = l
+		}
+	}
+	problems := decodeRule(ruleTable, r)
+
+	if meta, ok := doc["metadata"].(map[string]any); ok {
+		d := &decoder{m: meta, rule: r, prefix: "metadata", problems: &problems}
+		r.Metadata = Metadata{
+			CreationDate: d.str("creation_date"),
+			UpdatedDate:  d.str("updated_date"),
+			Maturity:     d.str("maturity"),
+			Integration:  d.strList("integration", true),
+		}
+		r.CreatedAt = metadataDate(r.Metadata.CreationDate)
+		r.UpdatedAt = metadataDate(r.Metadata.UpdatedDate)
+	}
+	if tr, ok := doc["transform"].(map[string]any); ok && r.Note != "" {
+		note, err := renderTransforms(r.Note, tr)
+		if err != nil {
+			problems = append(problems, Problem{Pos: r.Position("transform"), Field: "transform", Message: err.Error()})
+		} else {
+			r.Note = note
+		}
+	}
+	return r, problems
+}
+
+// metadataDate reads detection-rules' "2020/08/19" dates.
+func metadataDate(s string) time.Time {
+	t, err := time.Parse("2006/01/02", s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// renderTransforms replaces the $investigate_N and $osquery_N placeholders
+// of a detection-rules note with Kibana's markdown plugin syntax,
+// !{investigate{<json>}}, the JSON compact with sorted keys and non-ASCII
+// escaped, as detection-rules' Python json.dumps writes it.
+func renderTransforms(note string, transforms map[string]any) (string, error) {
+	plugins := make([]string, 0, len(transforms))
+	for k := range transforms {
+		plugins = append(plugins, k)
+	}
+	sort.Strings(plugins)
+	for _, plugin := range plugins {
+		entries, ok := transforms[plugin].([]any)
+		if !ok {
+			continue
+		}
+		// Replace higher indexes first so $investigate_1 does not eat the
+		// prefix of $investigate_10.
+		for i := len(entries) - 1; i >= 0; i-- {
+			placeholder := "$" + plugin + "_" + strconv.Itoa(i)
+			if !strings.Contains(note, placeholder) {
+				continue
+			}
+			js, err := pythonJSON(entries[i])
+			if err != nil {
+				return "", fmt.Errorf("%s[%d]: %w", plugin, i, err)
+			}
+			note = strings.ReplaceAll(note, placeholder, "!{"+plugin+js+"}")
+		}
+	}
+	return note, nil
+}
+
+func pythonJSON(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	out := strings.TrimSuffix(buf.String(), "\n")
+	var b strings.Builder
+	for _, r := range out {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			r -= 0x10000
+			fmt.Fprintf(&b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+		}
+	}
+	return b.String(), nil
+}
+
+// indexTOML maps every key and table of a TOML document to the line it is
+// written on, naming array-of-table entries by index ("rule.threat[1].tactic.id"),
+// and finds where the rule's query string starts.
+func indexTOML(data []byte) (map[string]int, textPos) {
+	lines := map[string]int{}
+	var query textPos
+	var p unstable.Parser
+	p.Reset(data)
+	current := ""
+	arrays := map[string]int{} // array-table path → index of its last entry
+	resolve := func(parts []string) string {
+		path := ""
+		for _, part := range parts {
+			if path != "" {
+				path += "."
+			}
+			path += part
+			if i, ok := arrays[path]; ok {
+				path += "[" + strconv.Itoa(i) + "]"
+			}
+		}
+		return path
+	}
+	for p.NextExpression() {
+		e := p.Expression()
+		keys, first := keyParts(e)
+		if first == nil {
+			continue
+		}
+		line := p.Shape(first.Raw).Start.Line
+		switch e.Kind {
+		case unstable.Table:
+			current = resolve(keys)
+			lines[current] = line
+		case unstable.ArrayTable:
+			parent := resolve(keys[:len(keys)-1])
+			base := keys[len(keys)-1]
+			if parent != "" {
+				base = parent + "." + base
+			}
+			if _, ok := arrays[base]; ok {
+				arrays[base]++
+			} else {
+				arrays[base] = 0
+			}
+			current = base + "[" + strconv.Itoa(arrays[base]) + "]"
+			lines[current] = line
+		case unstable.KeyValue:
+			path := strings.Join(keys, ".")
+			if current != "" {
+				path = current + "." + path
+			}
+			lines[path] = line
+			if path == "rule.query" {
+				if v := e.Value(); v.Kind == unstable.String {
+					query = newTextPos(p.Raw(v.Raw), p.Shape(v.Raw).Start)
+				}
+			}
+		}
+	}
+	return lines, query
+}
+
+func keyParts(e *unstable.Node) ([]string, *unstable.Node) {
+	var parts []string
+	var first *unstable.Node
+	it := e.Key()
+	for it.Next() {
+		n := it.Node()
+		if first == nil {
+			first = n
+		}
+		parts = append(parts, string(n.Data))
+	}
+	return parts, first
+}
