@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +47,7 @@ func parseTOML(path string, data []byte) (*Rule, []Problem) {
 			r.fieldLines[k] = l
 		}
 	}
+	normalizeAPI(ruleTable)
 	problems := decodeRule(ruleTable, r)
 
 	if meta, ok := doc["metadata"].(map[string]any); ok {
@@ -71,6 +72,58 @@ func parseTOML(path string, data []byte) (*Rule, []Problem) {
 	return r, problems
 }
 
+// normalizeAPI applies what detection-rules does when it turns a TOML rule
+// into the rule Kibana installs (TOMLRuleContents._post_dict_conversion):
+// every string but the query and the markdown fields (note, setup) has its
+// line wrapping undone, and a threat entry without techniques gets an empty
+// technique list.
+func normalizeAPI(ruleTable map[string]any) {
+	for k, v := range ruleTable {
+		ruleTable[k] = normalizeValue(k, v)
+	}
+	if threats, ok := ruleTable["threat"].([]any); ok {
+		for _, t := range threats {
+			if m, ok := t.(map[string]any); ok {
+				if _, has := m["technique"]; !has {
+					m["technique"] = []any{}
+				}
+			}
+		}
+	}
+}
+
+func normalizeValue(key string, v any) any {
+	switch t := v.(type) {
+	case string:
+		switch key {
+		case "query", "note", "setup", "message":
+			return t
+		}
+		return unwrapLines(t)
+	case []any:
+		for i, item := range t {
+			t[i] = normalizeValue("", item)
+		}
+	case map[string]any:
+		for k, item := range t {
+			if k != "query" {
+				t[k] = normalizeValue(k, item)
+			}
+		}
+	}
+	return v
+}
+
+// unwrapLines joins the lines of a wrapped TOML string with single spaces,
+// as detection-rules' cleanup_whitespace does.
+func unwrapLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
+}
+
 // metadataDate reads detection-rules' "2020/08/19" dates.
 func metadataDate(s string) time.Time {
 	t, err := time.Parse("2006/01/02", s)
@@ -83,34 +136,38 @@ func metadataDate(s string) time.Time {
 // renderTransforms replaces the $investigate_N and $osquery_N placeholders
 // of a detection-rules note with Kibana's markdown plugin syntax,
 // !{investigate{<json>}}, the JSON compact with sorted keys and non-ASCII
-// escaped, as detection-rules' Python json.dumps writes it.
+// escaped, as detection-rules' Python json.dumps writes it. Substitution
+// follows Python's string.Template.safe_substitute, which detection-rules
+// uses: "$$" is a dollar, unknown names are left alone.
 func renderTransforms(note string, transforms map[string]any) (string, error) {
-	plugins := make([]string, 0, len(transforms))
-	for k := range transforms {
-		plugins = append(plugins, k)
-	}
-	sort.Strings(plugins)
-	for _, plugin := range plugins {
-		entries, ok := transforms[plugin].([]any)
+	rendered := map[string]string{}
+	for plugin, v := range transforms {
+		entries, ok := v.([]any)
 		if !ok {
 			continue
 		}
-		// Replace higher indexes first so $investigate_1 does not eat the
-		// prefix of $investigate_10.
-		for i := len(entries) - 1; i >= 0; i-- {
-			placeholder := "$" + plugin + "_" + strconv.Itoa(i)
-			if !strings.Contains(note, placeholder) {
-				continue
-			}
-			js, err := pythonJSON(entries[i])
+		for i, e := range entries {
+			js, err := pythonJSON(e)
 			if err != nil {
 				return "", fmt.Errorf("%s[%d]: %w", plugin, i, err)
 			}
-			note = strings.ReplaceAll(note, placeholder, "!{"+plugin+js+"}")
+			rendered[plugin+"_"+strconv.Itoa(i)] = "!{" + plugin + js + "}"
 		}
 	}
-	return note, nil
+	return templatePattern.ReplaceAllStringFunc(note, func(m string) string {
+		if m == "$$" {
+			return "$"
+		}
+		name := strings.Trim(m[1:], "{}")
+		if r, ok := rendered[name]; ok {
+			return r
+		}
+		return m
+	}), nil
 }
+
+// templatePattern is Python string.Template's placeholder syntax.
+var templatePattern = regexp.MustCompile(`\$(\$|[_a-zA-Z][_a-zA-Z0-9]*|\{[_a-zA-Z][_a-zA-Z0-9]*\})`)
 
 func pythonJSON(v any) (string, error) {
 	var buf bytes.Buffer
