@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/eqlrunner/eqlrunner/query"
 )
@@ -198,53 +196,9 @@ func eventTime(src map[string]any, fields map[string][]any) string {
 	} else {
 		v = src["@timestamp"]
 	}
-	t, ok := ParseTimestamp(v)
+	t, ok := query.ParseTimestamp(v)
 	if !ok {
 		return ""
 	}
 	return formatTime(t)
-}
-
-// ParseTimestamp reads a date the way Elasticsearch's default date format
-// (strict_date_optional_time||epoch_millis) does: ISO 8601 with optional
-// time and zone (UTC when none), or milliseconds since the epoch.
-func ParseTimestamp(v any) (time.Time, bool) {
-	switch t := v.(type) {
-	case json.Number:
-		return epochMillis(string(t))
-	case float64:
-		return time.UnixMilli(int64(t)).UTC(), true
-	case string:
-		if t != "" && strings.Trim(t, "0123456789.-") == "" {
-			if ts, ok := epochMillis(t); ok {
-				return ts, true
-			}
-		}
-		for _, layout := range isoLayouts {
-			if ts, err := time.Parse(layout, t); err == nil {
-				return ts.UTC(), true
-			}
-		}
-	}
-	return time.Time{}, false
-}
-
-var isoLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999Z0700",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02",
-}
-
-func epochMillis(s string) (time.Time, bool) {
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms).UTC(), true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.UnixMicro(int64(f * 1000)).UTC(), true
 }

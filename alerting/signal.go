@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/eqlrunner/eqlrunner/query"
 	"github.com/eqlrunner/eqlrunner/rules"
 )
 
@@ -74,10 +75,7 @@ func NewBuilder(r *rules.Rule, run Run) *Builder {
 	return b
 }
 
-// formatTime writes a time as Kibana does: UTC ISO 8601 with milliseconds.
-func formatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
-}
+func formatTime(t time.Time) string { return query.FormatTime(t) }
 
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("build signal: "+format, args...)

@@ -1,0 +1,140 @@
+package alerting
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sink stores signals: Elasticsearch's signals index, or a local file.
+type Sink interface {
+	// Existing returns which of ids are already stored.
+	Existing(ctx context.Context, ids []string) (map[string]bool, error)
+	// Create stores signals that must not exist yet, reporting each one.
+	Create(ctx context.Context, signals []Signal) ([]ItemResult, error)
+}
+
+// ItemStatus is what became of one signal a Sink was asked to create.
+type ItemStatus int
+
+// Item outcomes.
+const (
+	Created  ItemStatus = iota
+	Conflict            // It already existed: written by an earlier run or a replica.
+	Failed
+)
+
+// ItemResult is the outcome of creating one signal.
+type ItemResult struct {
+	ID     string
+	Status ItemStatus
+	Error  string // Set when Failed.
+}
+
+// Match is one hit of a rule, an event or a sequence, with its signals
+// (one, or a sequence's shell and building blocks) and the time the rule's
+// window judged it by.
+type Match struct {
+	Time    time.Time
+	Signals []Signal
+}
+
+// WriteResult counts what a write did, in matches.
+type WriteResult struct {
+	New        int // Matches written now.
+	Duplicates int // Matches already signalled.
+	Backlog    int // New matches left for a later run by the cap.
+	// LastWritten is the time of the last match written; the next run
+	// continues from there when a backlog is left.
+	LastWritten time.Time
+	Took        time.Duration
+}
+
+// Write signals what is new among matches, oldest first, at most maxNew of
+// them: one request asks the sink which signals exist, then one create
+// writes the new ones. A signal that turns out to exist at create time (a
+// replica wrote it meanwhile) counts as a duplicate; any other failure is
+// an error, and nothing of the write may be taken as durable.
+func Write(ctx context.Context, sink Sink, matches []Match, maxNew int) (WriteResult, error) {
+	start := time.Now()
+	var res WriteResult
+	if len(matches) == 0 {
+		return res, nil
+	}
+	var ids []string
+	for _, m := range matches {
+		for _, s := range m.Signals {
+			ids = append(ids, s.ID)
+		}
+	}
+	existing, err := sink.Existing(ctx, ids)
+	if err != nil {
+		return res, fmt.Errorf("dedup: %w", err)
+	}
+
+	var toCreate []Signal
+	var taken []Match
+	for _, m := range matches {
+		missing := 0
+		for _, s := range m.Signals {
+			if !existing[s.ID] {
+				missing++
+			}
+		}
+		switch {
+		case missing == 0:
+			res.Duplicates++
+		case len(taken) < maxNew:
+			taken = append(taken, m)
+			for _, s := range m.Signals {
+				if !existing[s.ID] {
+					toCreate = append(toCreate, s)
+				}
+			}
+		default:
+			res.Backlog++
+		}
+	}
+	if len(toCreate) == 0 {
+		res.Took = time.Since(start)
+		return res, nil
+	}
+	items, err := sink.Create(ctx, toCreate)
+	if err != nil {
+		return res, fmt.Errorf("write signals: %w", err)
+	}
+	status := make(map[string]ItemStatus, len(items))
+	var failures []string
+	for _, it := range items {
+		status[it.ID] = it.Status
+		if it.Status == Failed {
+			failures = append(failures, it.ID+": "+it.Error)
+		}
+	}
+	if n := len(failures); n > 0 {
+		const shown = 3
+		more := ""
+		if n > shown {
+			more = fmt.Sprintf(" (and %d more)", n-shown)
+			failures = failures[:shown]
+		}
+		return res, fmt.Errorf("write signals: %d of %d failed: %s%s", n, len(items), strings.Join(failures, "; "), more)
+	}
+	for _, m := range taken {
+		created := false
+		for _, s := range m.Signals {
+			if status[s.ID] == Created {
+				created = true
+			}
+		}
+		if created {
+			res.New++
+		} else {
+			res.Duplicates++
+		}
+		res.LastWritten = m.Time
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
