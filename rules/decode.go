@@ -56,7 +56,7 @@ func decodeRule(m map[string]any, r *Rule) []Problem {
 	r.To = d.strOr("to", DefaultTo)
 	r.Interval = d.strOr("interval", DefaultInterval)
 	r.MaxSignals = d.intOr("max_signals", DefaultMaxSignals)
-	r.RiskScore = d.intOr("risk_score", -1)
+	r.RiskScore = d.intOr("risk_score", riskScoreUnset)
 	r.Severity = d.str("severity")
 	r.Version = d.intOr("version", 0)
 	r.Revision = d.intOr("revision", 0)
@@ -86,6 +86,11 @@ func decodeRule(m map[string]any, r *Rule) []Problem {
 	}
 	return problems
 }
+
+// riskScoreUnset marks a rule that gives no risk_score. It lies outside the
+// int32 range wholeNumber accepts, so no written value can collide with it
+// (-1 did: risk_score = -1 was reported as missing).
+const riskScoreUnset = math.MinInt
 
 func (d *decoder) str(field string) string { return d.strOr(field, "") }
 

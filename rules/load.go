@@ -53,7 +53,7 @@ func Load(ctx context.Context, opts LoadOptions, paths ...string) *Result {
 		if lock == nil && discovered != "" {
 			l, err := ReadVersionLock(ctx, discovered)
 			if err != nil {
-				problems = append(problems, Problem{Pos: Position{Path: discovered}, Message: err.Error()})
+				problems = append(problems, Problem{Pos: Position{Path: discovered}, Message: cleanPathError(errors.Unwrap(err))})
 			}
 			lock = l
 		}
@@ -109,7 +109,8 @@ func collect(ctx context.Context, root string) (files []sourceFile, lock string,
 			}
 			return nil
 		}
-		if isRuleFile(path) {
+		// Hidden files are editors' locks and swap files, not rules.
+		if isRuleFile(path) && !strings.HasPrefix(d.Name(), ".") {
 			read(path)
 		}
 		return nil
@@ -170,7 +171,20 @@ func loadFiles(opts LoadOptions, files []sourceFile) *Result {
 			r.UUID = r.RuleID
 		}
 		ps := append(c.problems, complete(r, opts.VersionLock)...)
-		ps = append(ps, validate(r)...)
+		// A field that could not be decoded (risk_score = "73") has been
+		// reported and holds its default; validating that default would
+		// add a misleading second problem ("risk_score: required").
+		undecoded := map[string]bool{}
+		for _, p := range c.problems {
+			if !p.Warning && p.Field != "" {
+				undecoded[p.Field] = true
+			}
+		}
+		for _, p := range validate(r) {
+			if !undecoded[p.Field] {
+				ps = append(ps, p)
+			}
+		}
 		if r.Type == "eql" && r.RuleID != "" {
 			if first, dup := seen[r.RuleID]; dup {
 				ps = append(ps, Problem{Pos: r.Position("rule_id"), Field: "rule_id",

@@ -22,12 +22,9 @@ func parseNDJSON(path string, data []byte) ([]parsed, []Problem) {
 			continue
 		}
 		pos := Position{Path: path, Line: lineNo}
-		m, err := decodeObject(line)
+		m, col, err := decodeObject(line)
 		if err != nil {
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				pos.Col = int(se.Offset)
-			}
+			pos.Col = col
 			problems = append(problems, Problem{Pos: pos, Message: "invalid JSON: " + err.Error()})
 			continue
 		}
@@ -52,21 +49,32 @@ func parseNDJSON(path string, data []byte) ([]parsed, []Problem) {
 	return rules, problems
 }
 
-func decodeObject(line []byte) (map[string]any, error) {
+// decodeObject decodes one line as a JSON object. On error it also returns
+// the 1-based column the error is at: the offending byte, or just past the
+// end of the line when the line stops short.
+func decodeObject(line []byte) (map[string]any, int, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return nil, max(int(se.Offset), 1), err
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, len(line) + 1, err
+		}
+		return nil, 1, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the object at column %d", dec.InputOffset()+1)
+	end := int(dec.InputOffset())
+	if rest := bytes.TrimLeft(line[end:], " \t\r\n"); len(rest) > 0 {
+		return nil, len(line) - len(rest) + 1, errors.New("unexpected data after the object")
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("want one rule object per line, got %s", kindOf(v))
+		return nil, 1 + len(line) - len(bytes.TrimLeft(line, " \t\r\n")), fmt.Errorf("want one rule object per line, got %s", kindOf(v))
 	}
-	return m, nil
+	return m, 0, nil
 }
 
 // jsonStringValue finds the top-level string value of key in a JSON object
@@ -84,7 +92,7 @@ func jsonStringValue(obj []byte, key string) (int, []byte, bool) {
 		var raw json.RawMessage
 		// The value starts after the key, the colon and any whitespace.
 		start := int(dec.InputOffset())
-		for start < len(obj) && (obj[start] == ':' || obj[start] == ' ' || obj[start] == '\t') {
+		for start < len(obj) && bytes.IndexByte([]byte(": \t\r\n"), obj[start]) >= 0 {
 			start++
 		}
 		if err := dec.Decode(&raw); err != nil {

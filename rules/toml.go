@@ -43,7 +43,10 @@ func parseTOML(path string, data []byte) (*Rule, []Problem) {
 	for k, l := range lines {
 		if rest, ok := strings.CutPrefix(k, "rule."); ok {
 			r.fieldLines[rest] = l
-		} else {
+		} else if _, shadowed := lines["rule."+k]; !shadowed {
+			// Keys outside [rule] ("metadata.maturity", "transform") keep
+			// their full path; a top-level key that shares a rule field's
+			// name must not take its line, whatever the map order.
 			r.fieldLines[k] = l
 		}
 	}

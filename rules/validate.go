@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // MaxSignalsLimit is Kibana's alerting limit on alerts per run
@@ -82,7 +83,8 @@ func validate(r *Rule) []Problem {
 		case lookback <= 0:
 			errorf("from", "from %q is not before to %q", r.From, r.To)
 		case intervalErr == nil && lookback < interval:
-			warnf("from", "lookback %s (to − from) is shorter than the interval %s: runs will leave gaps", lookback, interval)
+			warnf("from", "lookback %s (to − from) is shorter than the interval %s: runs will leave gaps",
+				shortDuration(lookback), shortDuration(interval))
 		}
 	}
 
@@ -90,7 +92,7 @@ func validate(r *Rule) []Problem {
 		errorf("max_signals", "%d is outside 1..%d", r.MaxSignals, MaxSignalsLimit)
 	}
 	switch {
-	case r.RiskScore == -1:
+	case r.RiskScore == riskScoreUnset:
 		errorf("risk_score", "required")
 	case r.RiskScore < 0 || r.RiskScore > 100:
 		errorf("risk_score", "%d is outside 0..100", r.RiskScore)
@@ -143,4 +145,25 @@ func validateThreat(r *Rule, errorf func(field, format string, args ...any)) {
 			}
 		}
 	}
+}
+
+// shortDuration writes a duration the way rules do: 4m, 90s as 1m30s, 2h.
+func shortDuration(d time.Duration) string {
+	if d <= 0 {
+		return d.String()
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.unit
+		}
+	}
+	if b.Len() == 0 {
+		return d.String()
+	}
+	return b.String()
 }

@@ -20,7 +20,7 @@ func ReadVersionLock(ctx context.Context, path string) (VersionLock, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read version lock: %w", err)
+		return nil, fmt.Errorf("read version lock: %w", err) // The path error names the file.
 	}
 	var entries map[string]struct {
 		Version *int `json:"version"`

@@ -16,6 +16,10 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "eqlrunner version: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
 	fmt.Fprintf(stdout, "eqlrunner %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
 }
