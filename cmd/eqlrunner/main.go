@@ -35,6 +35,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"run", "run the rules on their schedule until SIGINT or SIGTERM", runDaemon},
+		{"once", "run every rule once, then exit", runOnce},
 		{"validate", "load and check rules; print every problem", runValidate},
 		{"version", "print the version", runVersion},
 	}

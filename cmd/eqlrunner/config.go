@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/eqlrunner/eqlrunner/alerting"
+	"github.com/eqlrunner/eqlrunner/esclient"
+	"github.com/eqlrunner/eqlrunner/scheduler"
+)
+
+// config is the service's configuration. Sources apply in this order, each
+// over the one before: defaults, the --config YAML file, ELASTICSEARCH_*
+// environment variables, flags.
+type config struct {
+	Rules           []string      `yaml:"rules"`
+	VersionLock     string        `yaml:"version_lock"`
+	Space           string        `yaml:"space"`
+	SignalsIndex    string        `yaml:"signals_index"`
+	RunsIndex       string        `yaml:"runs_index"`
+	MaxCatchup      time.Duration `yaml:"max_catchup"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	LogFormat       string        `yaml:"log_format"`
+	LogLevel        string        `yaml:"log_level"`
+	Elasticsearch   esConfig      `yaml:"elasticsearch"`
+
+	// Now, from --now only, runs as if the clock read this time.
+	Now time.Time `yaml:"-"`
+}
+
+type esConfig struct {
+	URL        string `yaml:"url"`
+	APIKey     string `yaml:"api_key"`
+	Username   string `yaml:"username"`
+	Password   string `yaml:"password"`
+	CACert     string `yaml:"ca_cert"`
+	CloudID    string `yaml:"cloud_id"`
+	Insecure   bool   `yaml:"insecure"`
+	MaxRetries *int   `yaml:"max_retries"`
+}
+
+func defaultConfig() config {
+	return config{
+		Space:           alerting.DefaultSpace,
+		MaxCatchup:      scheduler.DefaultMaxCatchup,
+		ShutdownTimeout: 30 * time.Second,
+		LogFormat:       "json",
+		LogLevel:        "info",
+	}
+}
+
+// esClientConfig is the connection part of the configuration.
+func (c config) esClientConfig() esclient.Config {
+	e := c.Elasticsearch
+	retries := esclient.DefaultMaxRetries
+	if e.MaxRetries != nil {
+		retries = *e.MaxRetries
+	}
+	return esclient.Config{
+		Addresses: esclient.SplitAddresses(e.URL), APIKey: e.APIKey, Username: e.Username, Password: e.Password,
+		CACert: e.CACert, CloudID: e.CloudID, Insecure: e.Insecure, MaxRetries: retries,
+	}
+}
+
+// signalsIndex and runsIndex default to eqlrunner-signals-<space> and
+// eqlrunner-runs-<space>.
+func (c config) signalsIndex() string {
+	if c.SignalsIndex != "" {
+		return c.SignalsIndex
+	}
+	return alerting.IndexName(c.Space)
+}
+
+func (c config) runsIndex() string {
+	if c.RunsIndex != "" {
+		return c.RunsIndex
+	}
+	return "eqlrunner-runs-" + c.Space
+}
+
+// stringsFlag is a repeatable flag.
+type stringsFlag []string
+
+func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
+func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+// configFlags registers the service flags on fs; apply lays the ones given
+// over a configuration.
+type configFlags struct {
+	fs   *flag.FlagSet
+	file string
+	c    config
+	now  string
+	es   esConfig
+	rets int
+	rule stringsFlag
+}
+
+func newConfigFlags(fs *flag.FlagSet) *configFlags {
+	f := &configFlags{fs: fs}
+	d := defaultConfig()
+	fs.StringVar(&f.file, "config", "", "YAML configuration `file` (flags > environment > file > defaults)")
+	fs.Var(&f.rule, "rules", "rule file or directory `path` (repeatable; default: the built-in rules)")
+	fs.StringVar(&f.c.VersionLock, "version-lock", "", "detection-rules version.lock.json `file` for rules without a version")
+	fs.StringVar(&f.now, "now", "", "run as if the clock read this RFC 3339 `time` (replays, backfills, tests)")
+	fs.StringVar(&f.c.Space, "space", d.Space, "Kibana `space` of the signals")
+	fs.StringVar(&f.c.SignalsIndex, "signals-index", "", "signals `index` (default eqlrunner-signals-<space>)")
+	fs.StringVar(&f.c.RunsIndex, "runs-index", "", "run history `index` (default eqlrunner-runs-<space>)")
+	fs.DurationVar(&f.c.MaxCatchup, "max-catchup", d.MaxCatchup, "how far back a run searches `time` missed by earlier runs; older time is reported as a gap")
+	fs.DurationVar(&f.c.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "how long runs in flight may finish on SIGINT/SIGTERM")
+	fs.StringVar(&f.c.LogFormat, "log-format", d.LogFormat, "log `format`: json or console")
+	fs.StringVar(&f.c.LogLevel, "log-level", d.LogLevel, "log `level`: debug, info, warn, error")
+	fs.StringVar(&f.es.URL, "es-url", "", "Elasticsearch `URLs`, comma-separated ("+esclient.EnvURL+")")
+	fs.StringVar(&f.es.APIKey, "es-api-key", "", "Elasticsearch API `key` ("+esclient.EnvAPIKey+"; prefer the variable: flags show in ps)")
+	fs.StringVar(&f.es.Username, "es-username", "", "Elasticsearch `user` ("+esclient.EnvUsername+")")
+	fs.StringVar(&f.es.Password, "es-password", "", "Elasticsearch `password` ("+esclient.EnvPassword+"; prefer the variable)")
+	fs.StringVar(&f.es.CACert, "es-ca-cert", "", "PEM `file` of the CA that signed Elasticsearch's certificate ("+esclient.EnvCACert+")")
+	fs.StringVar(&f.es.CloudID, "es-cloud-id", "", "Elastic Cloud `id` ("+esclient.EnvCloudID+")")
+	fs.BoolVar(&f.es.Insecure, "es-insecure", false, "do not verify Elasticsearch's TLS certificate")
+	fs.IntVar(&f.rets, "es-max-retries", esclient.DefaultMaxRetries, "retries of a request after a connection error, 429, 502, 503 or 504")
+	return f
+}
+
+// load builds the configuration from every source.
+func (f *configFlags) load(getenv func(string) string) (config, error) {
+	c := defaultConfig()
+	if f.file != "" {
+		if err := readConfigFile(f.file, &c); err != nil {
+			return c, err
+		}
+	}
+	for env, dst := range map[string]*string{
+		esclient.EnvURL: &c.Elasticsearch.URL, esclient.EnvAPIKey: &c.Elasticsearch.APIKey,
+		esclient.EnvUsername: &c.Elasticsearch.Username, esclient.EnvPassword: &c.Elasticsearch.Password,
+		esclient.EnvCACert: &c.Elasticsearch.CACert, esclient.EnvCloudID: &c.Elasticsearch.CloudID,
+	} {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
+	}
+	var err error
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "rules":
+			c.Rules = f.rule
+		case "version-lock":
+			c.VersionLock = f.c.VersionLock
+		case "space":
+			c.Space = f.c.Space
+		case "signals-index":
+			c.SignalsIndex = f.c.SignalsIndex
+		case "runs-index":
+			c.RunsIndex = f.c.RunsIndex
+		case "max-catchup":
+			c.MaxCatchup = f.c.MaxCatchup
+		case "shutdown-timeout":
+			c.ShutdownTimeout = f.c.ShutdownTimeout
+		case "log-format":
+			c.LogFormat = f.c.LogFormat
+		case "log-level":
+			c.LogLevel = f.c.LogLevel
+		case "es-url":
+			c.Elasticsearch.URL = f.es.URL
+		case "es-api-key":
+			c.Elasticsearch.APIKey = f.es.APIKey
+		case "es-username":
+			c.Elasticsearch.Username = f.es.Username
+		case "es-password":
+			c.Elasticsearch.Password = f.es.Password
+		case "es-ca-cert":
+			c.Elasticsearch.CACert = f.es.CACert
+		case "es-cloud-id":
+			c.Elasticsearch.CloudID = f.es.CloudID
+		case "es-insecure":
+			c.Elasticsearch.Insecure = f.es.Insecure
+		case "es-max-retries":
+			c.Elasticsearch.MaxRetries = &f.rets
+		case "now":
+			c.Now, err = time.Parse(time.RFC3339Nano, f.now)
+			if err != nil {
+				err = fmt.Errorf("--now: want an RFC 3339 time like 2026-12-04T10:05:00Z, got %q", f.now)
+			}
+		}
+	})
+	if err != nil {
+		return c, err
+	}
+	return c, c.check()
+}
+
+func (c config) check() error {
+	var errs []error
+	if c.Space == "" || strings.ToLower(c.Space) != c.Space || strings.ContainsAny(c.Space, ` "*\<|,>/?#:.`) {
+		errs = append(errs, fmt.Errorf("space %q: want a lowercase Kibana space id", c.Space))
+	}
+	for name, idx := range map[string]string{"signals index": c.SignalsIndex, "runs index": c.RunsIndex} {
+		if strings.HasPrefix(idx, ".") {
+			errs = append(errs, fmt.Errorf("%s %q: names with a leading dot are Elasticsearch's and Kibana's", name, idx))
+		}
+	}
+	if c.MaxCatchup < 0 {
+		errs = append(errs, errors.New("max catch-up must not be negative"))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "console" {
+		errs = append(errs, fmt.Errorf("log format %q: want json or console", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// readConfigFile decodes the YAML file over c; unknown keys are errors, so
+// that a typo does not silently fall back to a default.
+func readConfigFile(path string, c *config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty file decodes to io.EOF: it sets nothing.
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}

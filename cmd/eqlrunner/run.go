@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/eqlrunner/eqlrunner/alerting/signalindex"
+	"github.com/eqlrunner/eqlrunner/esclient"
+	"github.com/eqlrunner/eqlrunner/query/eqlsearch"
+	"github.com/eqlrunner/eqlrunner/rules"
+	"github.com/eqlrunner/eqlrunner/scheduler"
+	"github.com/eqlrunner/eqlrunner/scheduler/runindex"
+)
+
+// env is the process environment; tests replace it.
+var env = os.Getenv
+
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return serve(ctx, "run", args, stderr, false)
+}
+
+func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return serve(ctx, "once", args, stderr, true)
+}
+
+// serve is run (the daemon) and once (every rule once, then exit).
+func serve(ctx context.Context, name string, args []string, stderr io.Writer, once bool) int {
+	fs := newFlags(name, stderr)
+	flags := newConfigFlags(fs)
+	fs.Usage = func() {
+		if once {
+			fmt.Fprintln(stderr, "usage: eqlrunner once [flags]\n\nRuns every loaded rule once and exits 0 if every run succeeded, 1 otherwise.")
+		} else {
+			fmt.Fprintln(stderr, "usage: eqlrunner run [flags]\n\nRuns every loaded rule on its interval until SIGINT or SIGTERM.")
+		}
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "eqlrunner %s: unexpected arguments %q (rules go in --rules)\n", name, fs.Args())
+		return exitUsage
+	}
+	cfg, err := flags.load(env)
+	if err != nil {
+		fmt.Fprintf(stderr, "eqlrunner %s: %v\n", name, err)
+		return exitUsage
+	}
+	log, err := newLogger(stderr, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "eqlrunner %s: %v\n", name, err)
+		return exitUsage
+	}
+
+	loaded, err := loadRules(ctx, cfg, log)
+	if err != nil {
+		log.Error().Err(err).Msg("rules not loaded")
+		return exitProblems
+	}
+	clock := newClock(cfg.Now)
+	runner, err := newESRunner(ctx, cfg, log)
+	if err != nil {
+		log.Error().Err(err).Msg("cannot start")
+		return exitProblems
+	}
+	log.Info().Int("rules", len(loaded)).Str("elasticsearch", cfg.esClientConfig().String()).
+		Str("signals_index", cfg.signalsIndex()).Str("runs_index", cfg.runsIndex()).
+		Bool("once", once).Msg("eqlrunner starting")
+
+	if once {
+		code := exitOK
+		for _, r := range loaded {
+			if rec := runner.Run(ctx, r, clock()); rec.Status != scheduler.StatusSucceeded {
+				code = exitProblems
+			}
+		}
+		return code
+	}
+
+	s := scheduler.New(scheduler.Options{Rules: loaded, Job: func(ctx context.Context, r *rules.Rule, now time.Time) {
+		runner.Run(ctx, r, now)
+	}, Log: log, Now: clock})
+	if err := s.Start(); err != nil {
+		log.Error().Err(err).Msg("cannot schedule")
+		return exitProblems
+	}
+	<-ctx.Done()
+	log.Info().Dur("shutdown_timeout", cfg.ShutdownTimeout).Msg("stopping: letting runs in flight finish")
+	if !s.Stop(cfg.ShutdownTimeout) {
+		log.Warn().Msg("runs still going at the shutdown timeout were cancelled; their windows are searched again next start")
+	}
+	log.Info().Msg("stopped")
+	return exitOK
+}
+
+// loadRules loads the configured rules, or the built-in ones, logging
+// every problem; any error stops the service.
+func loadRules(ctx context.Context, cfg config, log zerolog.Logger) ([]*rules.Rule, error) {
+	opts := rules.LoadOptions{}
+	if cfg.VersionLock != "" {
+		lock, err := rules.ReadVersionLock(ctx, cfg.VersionLock)
+		if err != nil {
+			return nil, err
+		}
+		opts.VersionLock = lock
+	}
+	var res *rules.Result
+	if len(cfg.Rules) == 0 {
+		res = rules.Builtin(opts)
+	} else {
+		res = rules.Load(ctx, opts, cfg.Rules...)
+	}
+	for _, p := range res.Problems {
+		e := log.Error()
+		if p.Warning {
+			e = log.Warn()
+		}
+		e.Str("problem", p.String()).Msg("rule problem")
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("%d rule error(s); run eqlrunner validate for the list", res.Errors())
+	}
+	if len(res.Rules) == 0 {
+		return nil, scheduler.ErrNoRules
+	}
+	var enabled []*rules.Rule
+	for _, r := range res.Rules {
+		if r.Enabled {
+			enabled = append(enabled, r)
+		} else {
+			log.Info().Str("rule_id", r.RuleID).Msg("rule disabled: not run")
+		}
+	}
+	if len(enabled) == 0 {
+		return nil, errors.New("every loaded rule is disabled")
+	}
+	return enabled, nil
+}
+
+// newESRunner connects to Elasticsearch, makes sure the signals and runs
+// indices exist, and reads the checkpoints.
+func newESRunner(ctx context.Context, cfg config, log zerolog.Logger) (*scheduler.Runner, error) {
+	esCfg := cfg.esClientConfig()
+	if !esCfg.Configured() {
+		return nil, errors.New("no Elasticsearch configured: set ELASTICSEARCH_URL (or --es-url) or ELASTICSEARCH_CLOUD_ID")
+	}
+	client, err := esclient.New(esCfg, log)
+	if err != nil {
+		return nil, err
+	}
+	signals := signalindex.New(client, cfg.signalsIndex())
+	runs := runindex.New(client, cfg.runsIndex())
+	for _, ensure := range []func(context.Context) error{signals.Ensure, runs.Ensure} {
+		if err := ensure(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return scheduler.NewRunner(ctx, scheduler.RunnerOptions{
+		Searcher:   eqlsearch.New(client),
+		Sink:       signals,
+		State:      runs,
+		Space:      cfg.Space,
+		MaxCatchup: cfg.MaxCatchup,
+		Log:        log,
+	})
+}
+
+// newClock returns the service's clock: the real one, or one that started
+// at --now and runs on from there.
+func newClock(at time.Time) func() time.Time {
+	if at.IsZero() {
+		return time.Now
+	}
+	offset := time.Until(at)
+	return func() time.Time { return time.Now().Add(offset) }
+}
+
+func newLogger(w io.Writer, cfg config) (zerolog.Logger, error) {
+	level, err := zerolog.ParseLevel(cfg.LogLevel)
+	if err != nil || level == zerolog.NoLevel {
+		return zerolog.Nop(), fmt.Errorf("log level %q: want debug, info, warn or error", cfg.LogLevel)
+	}
+	if cfg.LogFormat == "console" {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.RFC3339}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+}
