@@ -19,7 +19,7 @@ type Collection struct {
 	// Truncated reports a sequence search that came back full: sequences
 	// cannot be found by splitting the window (a sequence may straddle the
 	// split), so older ones may be missing, as in Kibana.
-	Truncated bool
+	Truncated     bool
 	Searches      int
 	SearchTime    time.Duration
 	ShardFailures []json.RawMessage

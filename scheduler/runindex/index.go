@@ -54,7 +54,9 @@ type Index struct {
 }
 
 // New returns the runs index called name.
-func New(transport esapi.Transport, name string) *Index { return &Index{transport: transport, name: name} }
+func New(transport esapi.Transport, name string) *Index {
+	return &Index{transport: transport, name: name}
+}
 
 // Ensure installs the index template and creates the index if needed.
 func (ix *Index) Ensure(ctx context.Context) error {
