@@ -15,11 +15,14 @@ import (
 // indices name-*) and creates the index unless it exists. Installing the
 // template every start is idempotent and carries mapping updates to the
 // indices created after it. A replica creating the index at the same
-// moment is no error.
+// moment is no error. The priority grows with the name's length, as
+// Kibana's does, because Elasticsearch refuses two templates of equal
+// priority whose patterns overlap: eqlrunner-signals-a-* covers
+// eqlrunner-signals-a-b, the index of another space.
 func EnsureIndex(ctx context.Context, tp esapi.Transport, name string, settings, mappings json.RawMessage) error {
 	template, err := json.Marshal(map[string]any{
-		"index_patterns": []string{name, name + "-*"},
-		"priority":       200,
+		"index_patterns": Patterns(name),
+		"priority":       100 + len(name),
 		"template":       map[string]any{"settings": settings, "mappings": mappings},
 		"_meta":          map[string]string{"managed_by": "eqlrunner"},
 	})
@@ -55,3 +58,7 @@ func EnsureIndex(ctx context.Context, tp esapi.Transport, name string, settings,
 	res.Body.Close()
 	return nil
 }
+
+// Patterns are the index patterns that hold an index and its rollover
+// indices, and no other space's.
+func Patterns(name string) []string { return []string{name, name + "-*"} }

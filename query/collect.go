@@ -23,6 +23,8 @@ type Collection struct {
 	Searches      int
 	SearchTime    time.Duration
 	ShardFailures []json.RawMessage
+	// NoIndices reports that no index matched the rule's patterns.
+	NoIndices bool
 }
 
 // TimedEvent is an event with the time the rule's window judged it by.
@@ -67,6 +69,7 @@ func (c *collector) search(ctx context.Context, w Window, exclude []EventRef) (*
 		return nil, err
 	}
 	c.out.ShardFailures = append(c.out.ShardFailures, resp.ShardFailures...)
+	c.out.NoIndices = c.out.NoIndices || resp.NoIndices
 	return resp, nil
 }
 

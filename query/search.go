@@ -38,6 +38,10 @@ type Response struct {
 	Sequences []Sequence
 	// ShardFailures are the raw shard failures of a partial result.
 	ShardFailures []json.RawMessage
+	// NoIndices reports that no index matched the rule's patterns (an
+	// Elasticsearch EQL search answers that with index_not_found even with
+	// allow_no_indices): nothing to search, which is not an error.
+	NoIndices bool
 }
 
 // Len is the number of hits: events or sequences.

@@ -129,6 +129,7 @@ func (rn *Runner) run(ctx context.Context, r *rules.Rule, now time.Time, checkpo
 	// checkpoint back to: its data may not all have been searched.
 	var hold time.Time
 	var searchTime, writeTime time.Duration
+	noIndicesWarned := false
 	defer func() {
 		rec.SearchMS, rec.WriteMS = searchTime.Milliseconds(), writeTime.Milliseconds()
 	}()
@@ -158,6 +159,11 @@ func (rn *Runner) run(ctx context.Context, r *rules.Rule, now time.Time, checkpo
 				if hold.IsZero() || w.From.Before(hold) {
 					hold = w.From
 				}
+			}
+			if coll.NoIndices && !noIndicesWarned {
+				noIndicesWarned = true
+				rec.Warnings = append(rec.Warnings, fmt.Sprintf(
+					"no index matches the rule's index patterns %v: nothing was searched", r.Index))
 			}
 			if coll.Truncated {
 				rec.Warnings = append(rec.Warnings, fmt.Sprintf(

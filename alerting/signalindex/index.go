@@ -50,7 +50,7 @@ func (ix *Index) Ensure(ctx context.Context) error {
 	return esclient.EnsureIndex(ctx, ix.transport, ix.name, settings, mappings)
 }
 
-// Existing asks the signals index and its rollover indices (name*) which of
+// Existing asks the signals index and its rollover indices (name-*) which of
 // ids they hold, with an ids query: create alone would not see a signal
 // that rolled over into an older index.
 func (ix *Index) Existing(ctx context.Context, ids []string) (map[string]bool, error) {
@@ -67,7 +67,7 @@ func (ix *Index) Existing(ctx context.Context, ids []string) (map[string]bool, e
 		}
 		yes := true
 		res, err := esapi.SearchRequest{
-			Index:             []string{ix.name + "*"},
+			Index:             esclient.Patterns(ix.name),
 			Body:              bytes.NewReader(body),
 			IgnoreUnavailable: &yes,
 			AllowNoIndices:    &yes,

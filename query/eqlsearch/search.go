@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -34,7 +35,7 @@ type response struct {
 }
 
 // Search sends one _eql/search on the rule's index patterns, with missing
-// indices and patterns matching none tolerated, as Kibana's requests are.
+// indices tolerated, as Kibana's requests are.
 func (s *Searcher) Search(ctx context.Context, req query.Request) (*query.Response, error) {
 	data, err := Body(req)
 	if err != nil {
@@ -48,6 +49,13 @@ func (s *Searcher) Search(ctx context.Context, req query.Request) (*query.Respon
 		IgnoreUnavailable: &yes,
 	}.Do(ctx, s.transport)
 	if err := esclient.Check(res, err, "eql search"); err != nil {
+		// Unlike _search, an EQL search on patterns that match no index at
+		// all fails with index_not_found_exception even with
+		// allow_no_indices; Kibana checks for indices first and warns.
+		var esErr *esclient.Error
+		if errors.As(err, &esErr) && esErr.Type == "index_not_found_exception" {
+			return &query.Response{NoIndices: true}, nil
+		}
 		return nil, err
 	}
 	defer res.Body.Close()

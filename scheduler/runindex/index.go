@@ -79,7 +79,7 @@ func (ix *Index) Checkpoints(ctx context.Context) (map[string]time.Time, error) 
 	}
 	yes := true
 	res, err := esapi.SearchRequest{
-		Index: []string{ix.name + "*"}, Body: bytes.NewReader(body),
+		Index: esclient.Patterns(ix.name), Body: bytes.NewReader(body),
 		IgnoreUnavailable: &yes, AllowNoIndices: &yes,
 	}.Do(ctx, ix.transport)
 	if err := esclient.Check(res, err, "read checkpoints"); err != nil {
