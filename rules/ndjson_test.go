@@ -1,10 +1,11 @@
 package rules
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/golden"
+
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
@@ -60,9 +61,8 @@ func TestLoadKibanaExport(t *testing.T) {
 	checkGolden(t, "testdata/kibana_export.golden.json", res.Rules)
 }
 
-// checkGolden compares v, as indented JSON, with the golden file, or
-// rewrites the file with -update.
-func checkGolden(t *testing.T, golden string, v any) {
+// checkGolden compares v, as indented JSON, with the golden file.
+func checkGolden(t *testing.T, path string, v any) {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -71,19 +71,7 @@ func checkGolden(t *testing.T, golden string, v any) {
 	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	got := buf.Bytes()
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; run go test -update if the change is right):\n%s", golden, diff)
-	}
+	golden.Check(t, path, buf.Bytes())
 }
 
 // TestLoadSigmaRuleConvertedByPySigma loads what pySigma's Elasticsearch EQL

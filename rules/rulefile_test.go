@@ -3,14 +3,11 @@ package rules
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // baseTOML is a small valid detection-rules file. Every key sits on a fixed
 // line, so that expected problems can name it:

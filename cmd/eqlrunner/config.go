@@ -45,6 +45,9 @@ type esConfig struct {
 	CloudID    string `yaml:"cloud_id"`
 	Insecure   bool   `yaml:"insecure"`
 	MaxRetries *int   `yaml:"max_retries"`
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries.
+	RetryWaitMin time.Duration `yaml:"retry_wait_min"`
+	RetryWaitMax time.Duration `yaml:"retry_wait_max"`
 }
 
 func defaultConfig() config {
@@ -67,6 +70,7 @@ func (c config) esClientConfig() esclient.Config {
 	return esclient.Config{
 		Addresses: esclient.SplitAddresses(e.URL), APIKey: e.APIKey, Username: e.Username, Password: e.Password,
 		CACert: e.CACert, CloudID: e.CloudID, Insecure: e.Insecure, MaxRetries: retries,
+		RetryWaitMin: e.RetryWaitMin, RetryWaitMax: e.RetryWaitMax,
 	}
 }
 

@@ -1,9 +1,10 @@
 package main
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/golden"
+
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite the cmp files of testdata/script/*.txtar from the actual output")
 
 // TestMain lets the test binary stand in for the eqlrunner command, so that
 // scripts run the real main path (run → os.Exit) without a build step.
@@ -27,7 +26,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
-		UpdateScripts:       *update,
+		UpdateScripts:       golden.Update(),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 	})

@@ -77,7 +77,11 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 	if once {
 		code := exitOK
 		for _, r := range loaded {
-			if rec := runner.Run(ctx, r, clock()); rec.Status != scheduler.StatusSucceeded {
+			now := clock()
+			if !cfg.Now.IsZero() {
+				now = cfg.Now // Exactly: a replay must search exactly the window asked for.
+			}
+			if rec := runner.Run(ctx, r, now); rec.Status != scheduler.StatusSucceeded {
 				code = exitProblems
 			}
 		}
@@ -187,6 +191,8 @@ func newLogger(w io.Writer, cfg config) (zerolog.Logger, error) {
 	if err != nil || level == zerolog.NoLevel {
 		return zerolog.Nop(), fmt.Errorf("log level %q: want debug, info, warn or error", cfg.LogLevel)
 	}
+	// Times in logs carry milliseconds, as windows and checkpoints do.
+	zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	if cfg.LogFormat == "console" {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.RFC3339}
 	}

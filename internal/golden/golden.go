@@ -14,6 +14,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
+// Update reports whether the test binary runs with -update: tests that
+// keep expected output their own way (testscript's cmp files) rewrite it
+// then too.
+func Update() bool { return *update }
+
 // Check fails the test when got differs from the golden file at path, and
 // writes got there instead when -update is set.
 func Check(tb testing.TB, path string, got []byte) {
