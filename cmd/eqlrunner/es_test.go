@@ -395,3 +395,61 @@ func TestNoMatchingIndexIsAWarningNotAFailure(t *testing.T) {
 		t.Errorf("summary %v, want a partial run warning that no index matches", sum)
 	}
 }
+
+func TestSequenceHitsBecomeShellAndBuildingBlocksOnce(t *testing.T) {
+	// The test server pairs each process start with the next file event
+	// of its host, standing in for Elasticsearch's sequence matching.
+	pairs := func(_ string, events []estest.Doc) ([][]estest.Doc, [][]any, error) {
+		var seqs [][]estest.Doc
+		var keys [][]any
+		for i, ev := range events {
+			if ev.Source["event"].(map[string]any)["category"] != "process" {
+				continue
+			}
+			for _, next := range events[i+1:] {
+				if next.Source["event"].(map[string]any)["category"] == "file" {
+					seqs = append(seqs, []estest.Doc{ev, next})
+					keys = append(keys, []any{"ws-1"})
+					break
+				}
+			}
+		}
+		return seqs, keys, nil
+	}
+	c := newCLI(t, estest.WithSequences(pairs))
+	doc := func(category string, at time.Time) map[string]any {
+		return map[string]any{
+			"@timestamp": at.Format(time.RFC3339Nano),
+			"event":      map[string]any{"category": category, "type": "start"},
+			"host":       map[string]any{"name": "ws-1"},
+			"process":    map[string]any{"name": "cmd.exe"},
+		}
+	}
+	c.es.AddEvents("logs-endpoint.events.process-default", doc("process", t0.Add(-3*time.Minute)))
+	c.es.AddEvents("logs-endpoint.events.file-default", doc("file", t0.Add(-2*time.Minute)))
+	rules := filepath.Join("testdata", "rules", "sequence.toml")
+	if r := c.once(t0, "--rules", rules); r.code != 0 {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	docs := c.signals()
+	if len(docs) != 3 {
+		t.Fatalf("%d signals, want a shell and 2 building blocks", len(docs))
+	}
+	shell := docs[0]
+	if shell.Source["kibana.alert.depth"] != 2.0 || shell.Source["kibana.alert.group.id"] != shell.ID {
+		t.Errorf("first document is not the shell: %v", shell.Source["kibana.alert.depth"])
+	}
+	for i, bb := range docs[1:] {
+		if bb.Source["kibana.alert.group.id"] != shell.ID || bb.Source["kibana.alert.group.index"] != float64(i) ||
+			bb.Source["kibana.alert.building_block_type"] != "default" {
+			t.Errorf("block %d: group %v/%v, type %v", i, bb.Source["kibana.alert.group.id"], bb.Source["kibana.alert.group.index"], bb.Source["kibana.alert.building_block_type"])
+		}
+	}
+	r := c.once(t0.Add(5*time.Minute), "--rules", rules)
+	if r.code != 0 || len(c.signals()) != 3 {
+		t.Fatalf("second run: exit %d, %d signals; want the sequence deduplicated", r.code, len(c.signals()))
+	}
+	if sum := runSummaries(t, r.stderr); len(sum) != 1 || sum[0]["duplicates"] != 1.0 {
+		t.Errorf("second run summary %v, want the sequence counted as a duplicate", sum)
+	}
+}
