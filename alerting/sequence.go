@@ -15,12 +15,7 @@ import (
 // [shell, block0, block1, …]. Missing-event placeholders get no block. A
 // sequence with no real event gives no signal.
 func (b *Builder) Sequence(seq query.Sequence) ([]Signal, error) {
-	var events []query.Event
-	for _, ev := range seq.Events {
-		if !ev.Missing {
-			events = append(events, ev)
-		}
-	}
+	events := presentEvents(seq)
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -32,13 +27,14 @@ func (b *Builder) Sequence(seq query.Sequence) ([]Signal, error) {
 		}
 		docs[i] = doc
 	}
-	ids := BuildingBlockIDs(events, b.rule.RuleID)
+	shellID, ids := b.sequenceIDs(events)
 	for i, doc := range docs {
 		doc["kibana.alert.uuid"] = ids[i]
 	}
 
 	shell := b.shell(events, ids, docs)
-	shellID := shell["kibana.alert.uuid"].(string)
+	shell["kibana.alert.uuid"] = shellID
+	shell["kibana.alert.group.id"] = shellID
 	out := make([]Signal, 0, len(docs)+1)
 	out = append(out, Signal{ID: shellID, Source: shell})
 	for i, doc := range docs {
@@ -48,6 +44,35 @@ func (b *Builder) Sequence(seq query.Sequence) ([]Signal, error) {
 		out = append(out, Signal{ID: ids[i], Source: doc, BuildingBlock: true})
 	}
 	return out, nil
+}
+
+// presentEvents are a sequence's events less its missing-event placeholders.
+func presentEvents(seq query.Sequence) []query.Event {
+	var events []query.Event
+	for _, ev := range seq.Events {
+		if !ev.Missing {
+			events = append(events, ev)
+		}
+	}
+	return events
+}
+
+// sequenceIDs are the ids of a sequence's shell and building blocks. The
+// shell's (Kibana's generateAlertId) hashes its ancestors, each event then
+// its block, by id and index, then the rule_id; "" when there is no event.
+func (b *Builder) sequenceIDs(events []query.Event) (shell string, blocks []string) {
+	if len(events) == 0 {
+		return "", nil
+	}
+	blocks = BuildingBlockIDs(events, b.rule.RuleID)
+	var in strings.Builder
+	for i, ev := range events {
+		in.WriteString(ev.ID)
+		in.WriteString(ev.Index)
+		in.WriteString(blocks[i]) // The block's index is "": it is not written yet.
+	}
+	in.WriteString(b.rule.RuleID)
+	return sha256Hex(in.String()), blocks
 }
 
 // BuildingBlockIDs are the _ids of a sequence's building blocks: Kibana's
@@ -71,7 +96,7 @@ func BuildingBlockIDs(events []query.Event, ruleID string) []string {
 
 // shell builds the signal that stands for the whole sequence: the fields
 // all blocks agree on, then the alert fields with the blocks as parents
-// (depth 2). Its id, also kibana.alert.group.id, hashes the ancestors.
+// (depth 2).
 func (b *Builder) shell(events []query.Event, ids []string, blocks []map[string]any) map[string]any {
 	merged := intersectAll(blocks)
 	if merged == nil {
@@ -80,27 +105,17 @@ func (b *Builder) shell(events []query.Event, ids []string, blocks []map[string]
 	reason := Reason(merged, b.rule.Severity, b.rule.Name)
 
 	var ancestors []Ancestor
-	var idInput strings.Builder
 	for i, ev := range events {
-		for _, a := range []Ancestor{
-			{ID: ev.ID, Type: "event", Index: ev.Index, Depth: 0},
-			{ID: ids[i], Type: "signal", Index: "", Depth: 1, Rule: b.rule.UUID},
-		} {
-			ancestors = append(ancestors, a)
-			idInput.WriteString(a.ID)
-			idInput.WriteString(a.Index)
-		}
+		ancestors = append(ancestors,
+			Ancestor{ID: ev.ID, Type: "event", Index: ev.Index, Depth: 0},
+			Ancestor{ID: ids[i], Type: "signal", Index: "", Depth: 1, Rule: b.rule.UUID})
 	}
-	idInput.WriteString(b.rule.RuleID)
-	id := sha256Hex(idInput.String())
 
 	doc := merged
 	b.addAlertFields(doc, ancestors, reason)
 	// Kibana takes the shell's original time from its first block: the
 	// block's creation time, not an event's.
 	doc["kibana.alert.original_time"] = b.now
-	doc["kibana.alert.uuid"] = id
-	doc["kibana.alert.group.id"] = id
 	return doc
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/eqlrunner/eqlrunner/query"
 )
 
 // Sink stores signals: Elasticsearch's signals index, or a local file.
@@ -32,12 +34,12 @@ type ItemResult struct {
 	Error  string // Set when Failed.
 }
 
-// Match is one hit of a rule, an event or a sequence, with its signals
-// (one, or a sequence's shell and building blocks) and the time the rule's
-// window judged it by.
+// Match is one hit of a rule, an event or a sequence, with the time the
+// rule's window judged it by. Its signals are built only if it is written.
 type Match struct {
-	Time    time.Time
-	Signals []Signal
+	Time     time.Time
+	Event    *query.Event
+	Sequence *query.Sequence
 }
 
 // WriteResult counts what a write did, in matches.
@@ -56,38 +58,42 @@ type WriteResult struct {
 // writes the new ones. A signal that turns out to exist at create time (a
 // replica wrote it meanwhile) counts as a duplicate; any other failure is
 // an error, and nothing of the write may be taken as durable.
-func Write(ctx context.Context, sink Sink, matches []Match, maxNew int) (WriteResult, error) {
+func Write(ctx context.Context, sink Sink, b *Builder, matches []Match, maxNew int) (WriteResult, error) {
 	start := time.Now()
 	var res WriteResult
-	if len(matches) == 0 {
+	ids := make([][]string, len(matches))
+	var all []string
+	for i, m := range matches {
+		ids[i] = b.IDs(m)
+		all = append(all, ids[i]...)
+	}
+	if len(all) == 0 {
 		return res, nil
 	}
-	var ids []string
-	for _, m := range matches {
-		for _, s := range m.Signals {
-			ids = append(ids, s.ID)
-		}
-	}
-	existing, err := sink.Existing(ctx, ids)
+	existing, err := sink.Existing(ctx, all)
 	if err != nil {
 		return res, fmt.Errorf("dedup: %w", err)
 	}
 
 	var toCreate []Signal
-	var taken []Match
-	for _, m := range matches {
+	var taken []int
+	for i, m := range matches {
 		missing := 0
-		for _, s := range m.Signals {
-			if !existing[s.ID] {
+		for _, id := range ids[i] {
+			if !existing[id] {
 				missing++
 			}
 		}
 		switch {
-		case missing == 0:
-			res.Duplicates++
+		case len(ids[i]) == 0 || missing == 0:
+			res.Duplicates += min(len(ids[i]), 1)
 		case len(taken) < maxNew:
-			taken = append(taken, m)
-			for _, s := range m.Signals {
+			taken = append(taken, i)
+			signals, err := b.Signals(m)
+			if err != nil {
+				return res, err
+			}
+			for _, s := range signals {
 				if !existing[s.ID] {
 					toCreate = append(toCreate, s)
 				}
@@ -121,10 +127,10 @@ func Write(ctx context.Context, sink Sink, matches []Match, maxNew int) (WriteRe
 		}
 		return res, fmt.Errorf("write signals: %d of %d failed: %s%s", n, len(items), strings.Join(failures, "; "), more)
 	}
-	for _, m := range taken {
+	for _, i := range taken {
 		created := false
-		for _, s := range m.Signals {
-			if status[s.ID] == Created {
+		for _, id := range ids[i] {
+			if status[id] == Created {
 				created = true
 			}
 		}
@@ -133,8 +139,40 @@ func Write(ctx context.Context, sink Sink, matches []Match, maxNew int) (WriteRe
 		} else {
 			res.Duplicates++
 		}
-		res.LastWritten = m.Time
+		res.LastWritten = matches[i].Time
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// IDs are the ids of the signals a match gives, computed without building
+// them: dedup needs only these.
+func (b *Builder) IDs(m Match) []string {
+	switch {
+	case m.Event != nil:
+		return []string{SignalID(m.Event.Index, m.Event.ID, b.run.Space, b.rule.RuleID)}
+	case m.Sequence != nil:
+		shell, blocks := b.sequenceIDs(presentEvents(*m.Sequence))
+		if shell == "" {
+			return nil
+		}
+		return append([]string{shell}, blocks...)
+	}
+	return nil
+}
+
+// Signals builds a match's signals: one for an event; a shell and its
+// building blocks for a sequence.
+func (b *Builder) Signals(m Match) ([]Signal, error) {
+	switch {
+	case m.Event != nil:
+		s, err := b.Event(*m.Event)
+		if err != nil {
+			return nil, err
+		}
+		return []Signal{s}, nil
+	case m.Sequence != nil:
+		return b.Sequence(*m.Sequence)
+	}
+	return nil, nil
 }

@@ -2,11 +2,14 @@ package alerting
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eqlrunner/eqlrunner/query"
 )
 
 // memSink stores signals in memory, as a signals index would.
@@ -57,8 +60,13 @@ func (s *memSink) Create(_ context.Context, signals []Signal) ([]ItemResult, err
 }
 
 func match(id string, minute int) Match {
-	return Match{Time: time.Date(2026, 12, 4, 10, minute, 0, 0, time.UTC), Signals: []Signal{{ID: id}}}
+	return Match{Time: time.Date(2026, 12, 4, 10, minute, 0, 0, time.UTC), Event: &query.Event{Index: "logs", ID: id, Source: json.RawMessage(`{}`)}}
 }
+
+// sid is the signal id of the test event id for the built-in rule.
+func sid(id string) string { return SignalID("logs", id, DefaultSpace, "e94262f2-c1e9-4d3f-a907-aeab16712e1a") }
+
+func newBuilder(t *testing.T) *Builder { return NewBuilder(seedRule(t), testRun) }
 
 func matches(n int) []Match {
 	out := make([]Match, n)
@@ -69,8 +77,8 @@ func matches(n int) []Match {
 }
 
 func TestWriteDedupsThenCapsNewMatchesOldestFirst(t *testing.T) {
-	sink := newMemSink("s000", "s001")
-	res, err := Write(context.Background(), sink, matches(150), 100)
+	sink := newMemSink(sid("s000"), sid("s001"))
+	res, err := Write(context.Background(), sink, newBuilder(t), matches(150), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +88,7 @@ func TestWriteDedupsThenCapsNewMatchesOldestFirst(t *testing.T) {
 	if sink.existCalls != 1 || len(sink.creates) != 1 {
 		t.Errorf("%d dedup requests and %d creates, want one of each", sink.existCalls, len(sink.creates))
 	}
-	if got := sink.creates[0]; got[0] != "s002" || got[99] != "s101" {
+	if got := sink.creates[0]; got[0] != sid("s002") || got[99] != sid("s101") {
 		t.Errorf("wrote %s..%s, want the oldest new: s002..s101", got[0], got[99])
 	}
 	if want := matches(150)[101].Time; !res.LastWritten.Equal(want) {
@@ -90,8 +98,8 @@ func TestWriteDedupsThenCapsNewMatchesOldestFirst(t *testing.T) {
 
 func TestWriteCountsAConflictAsADuplicate(t *testing.T) {
 	sink := newMemSink()
-	sink.conflict["s001"] = true
-	res, err := Write(context.Background(), sink, matches(3), 100)
+	sink.conflict[sid("s001")] = true
+	res, err := Write(context.Background(), sink, newBuilder(t), matches(3), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,22 +110,42 @@ func TestWriteCountsAConflictAsADuplicate(t *testing.T) {
 
 func TestWriteFailsOnAnyOtherItemError(t *testing.T) {
 	sink := newMemSink()
-	sink.fail["s001"] = true
-	_, err := Write(context.Background(), sink, matches(3), 100)
-	if err == nil || !strings.Contains(err.Error(), "s001: HTTP 500") {
+	sink.fail[sid("s001")] = true
+	_, err := Write(context.Background(), sink, newBuilder(t), matches(3), 100)
+	if err == nil || !strings.Contains(err.Error(), sid("s001")+": HTTP 500") {
 		t.Fatalf("err = %v, want the failed item named", err)
 	}
 }
 
 func TestWriteOfASequenceWritesOnlyItsMissingSignals(t *testing.T) {
-	sink := newMemSink("shell", "bb0")
-	m := Match{Signals: []Signal{{ID: "shell"}, {ID: "bb0"}, {ID: "bb1"}}}
-	res, err := Write(context.Background(), sink, []Match{m}, 1)
+	b := NewBuilder(sequenceRule(), testRun)
+	seq := sequenceHit(t)
+	ids := b.IDs(Match{Sequence: &seq})
+	if len(ids) != 3 {
+		t.Fatalf("ids %v, want a shell and two blocks", ids)
+	}
+	sink := newMemSink(ids[0], ids[1])
+	res, err := Write(context.Background(), sink, b, []Match{{Sequence: &seq}}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.New != 1 || len(sink.creates) != 1 || strings.Join(sink.creates[0], ",") != "bb1" {
-		t.Errorf("new %d, creates %v; want only bb1 written", res.New, sink.creates)
+	if res.New != 1 || len(sink.creates) != 1 || strings.Join(sink.creates[0], ",") != ids[2] {
+		t.Errorf("new %d, creates %v; want only the second block written", res.New, sink.creates)
+	}
+}
+
+func TestIDsAreTheIDsOfTheBuiltSignals(t *testing.T) {
+	b := NewBuilder(sequenceRule(), testRun)
+	seq := sequenceHit(t)
+	sigs, err := b.Signals(Match{Sequence: &seq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := b.IDs(Match{Sequence: &seq})
+	for i, s := range sigs {
+		if s.ID != ids[i] || s.Source["kibana.alert.uuid"] != ids[i] {
+			t.Errorf("signal %d: id %s, uuid %v; IDs says %s", i, s.ID, s.Source["kibana.alert.uuid"], ids[i])
+		}
 	}
 }
 
@@ -128,7 +156,7 @@ func (errSink) Existing(context.Context, []string) (map[string]bool, error) {
 }
 
 func TestWriteFailsWhenDedupFails(t *testing.T) {
-	if _, err := Write(context.Background(), errSink{newMemSink()}, matches(1), 100); err == nil {
+	if _, err := Write(context.Background(), errSink{newMemSink()}, newBuilder(t), matches(1), 100); err == nil {
 		t.Fatal("no error")
 	}
 }

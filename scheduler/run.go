@@ -170,13 +170,9 @@ func (rn *Runner) run(ctx context.Context, r *rules.Rule, now time.Time, checkpo
 					"the sequence search of %s to %s came back full (%d): older sequences in it may be missed",
 					query.FormatTime(w.From), query.FormatTime(w.To), r.MaxSignals))
 			}
-			matches, err := buildMatches(r, builder, coll)
-			if err != nil {
-				rec.Status, rec.Error = StatusFailed, err.Error()
-				return
-			}
+			matches := matchesOf(r, coll)
 			rec.Hits += len(matches)
-			wr, err := alerting.Write(ctx, rn.opts.Sink, matches, remaining)
+			wr, err := alerting.Write(ctx, rn.opts.Sink, builder, matches, remaining)
 			writeTime += wr.Took
 			if err != nil {
 				rec.Status, rec.Error = StatusFailed, err.Error()
@@ -225,25 +221,14 @@ func nextCheckpoint(previous, reached, hold time.Time) time.Time {
 	return cp
 }
 
-// buildMatches turns a collection into matches with their signals, oldest
-// first.
-func buildMatches(r *rules.Rule, b *alerting.Builder, coll *query.Collection) ([]alerting.Match, error) {
+// matchesOf turns a collection into matches, oldest first. A sequence is
+// judged by its first event.
+func matchesOf(r *rules.Rule, coll *query.Collection) []alerting.Match {
 	matches := make([]alerting.Match, 0, len(coll.Events)+len(coll.Sequences))
-	for _, ev := range coll.Events {
-		sig, err := b.Event(ev.Event)
-		if err != nil {
-			return nil, err
-		}
-		matches = append(matches, alerting.Match{Time: ev.Time, Signals: []alerting.Signal{sig}})
+	for i := range coll.Events {
+		matches = append(matches, alerting.Match{Time: coll.Events[i].Time, Event: &coll.Events[i].Event})
 	}
-	for _, seq := range coll.Sequences {
-		sigs, err := b.Sequence(seq)
-		if err != nil {
-			return nil, err
-		}
-		if len(sigs) == 0 {
-			continue
-		}
+	for i, seq := range coll.Sequences {
 		var t time.Time
 		for _, ev := range seq.Events {
 			if et, ok := query.EventTime(r, ev); ok && !ev.Missing {
@@ -251,10 +236,10 @@ func buildMatches(r *rules.Rule, b *alerting.Builder, coll *query.Collection) ([
 				break
 			}
 		}
-		matches = append(matches, alerting.Match{Time: t, Signals: sigs})
+		matches = append(matches, alerting.Match{Time: t, Sequence: &coll.Sequences[i]})
 	}
 	slices.SortStableFunc(matches, func(a, b alerting.Match) int { return a.Time.Compare(b.Time) })
-	return matches, nil
+	return matches
 }
 
 // finish settles the status, keeps the checkpoint, stores the record and

@@ -6,6 +6,7 @@ package fakesearch
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 type Searcher struct {
 	mu       sync.Mutex
 	events   []query.Event
+	times    map[string][]eventTime // Per range field: each event's time, worked out once.
 	requests []query.Request
 	// Fail, when set, can fail a search.
 	Fail func(req query.Request) error
@@ -53,9 +55,10 @@ func (s *Searcher) Search(_ context.Context, req query.Request) (*query.Response
 		ev query.Event
 		t  time.Time
 	}
+	times := s.timesFor(req)
 	var in []timed
-	for _, ev := range s.events {
-		t, ok := query.EventTime(req.Rule, ev)
+	for i, ev := range s.events {
+		t, ok := times[i].t, times[i].ok
 		if !ok || t.Before(req.Window.From) || t.After(req.Window.To) ||
 			slices.Contains(req.Exclude, query.EventRef{Index: ev.Index, ID: ev.ID}) {
 			continue
@@ -71,4 +74,26 @@ func (s *Searcher) Search(_ context.Context, req query.Request) (*query.Response
 		resp.Events = append(resp.Events, e.ev)
 	}
 	return resp, nil
+}
+
+type eventTime struct {
+	t  time.Time
+	ok bool
+}
+
+// timesFor returns the time of every event for the request's rule, decoding
+// each event once per range field rather than once per search.
+func (s *Searcher) timesFor(req query.Request) []eventTime {
+	field, fallback := query.RangeField(req.Rule)
+	key := fmt.Sprint(field, fallback)
+	if s.times == nil {
+		s.times = map[string][]eventTime{}
+	}
+	times := s.times[key]
+	for _, ev := range s.events[len(times):] {
+		t, ok := query.EventTime(req.Rule, ev)
+		times = append(times, eventTime{t, ok})
+	}
+	s.times[key] = times
+	return times
 }
