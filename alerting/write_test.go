@@ -64,7 +64,9 @@ func match(id string, minute int) Match {
 }
 
 // sid is the signal id of the test event id for the built-in rule.
-func sid(id string) string { return SignalID("logs", id, DefaultSpace, "e94262f2-c1e9-4d3f-a907-aeab16712e1a") }
+func sid(id string) string {
+	return SignalID("logs", id, DefaultSpace, "e94262f2-c1e9-4d3f-a907-aeab16712e1a")
+}
 
 func newBuilder(t *testing.T) *Builder { return NewBuilder(seedRule(t), testRun) }
 
