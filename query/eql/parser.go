@@ -58,7 +58,7 @@ type parser struct {
 	abort bool
 }
 
-func (p *parser) tok() Token { return p.toks[p.i] }
+func (p *parser) tok() Token    { return p.toks[p.i] }
 func (p *parser) kind() tokKind { return p.toks[p.i].Kind }
 
 func (p *parser) peekKind(n int) tokKind {
