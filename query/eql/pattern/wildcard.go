@@ -19,9 +19,9 @@ type Wildcard struct {
 type wtokKind uint8
 
 const (
-	wLit wtokKind = iota
-	wAny          // ?
-	wStar         // *
+	wLit  wtokKind = iota
+	wAny           // ?
+	wStar          // *
 )
 
 type wtok struct {
