@@ -35,6 +35,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"query", "evaluate an EQL query over NDJSON events", runQuery},
 		{"validate", "load and check rules; print every problem", runValidate},
 		{"version", "print the version", runVersion},
 	}

@@ -38,6 +38,7 @@ func ParseWithLimits(query string, lim Limits) (q *Query, err error) {
 	q = p.statement()
 	if len(p.errs) > 0 {
 		sortErrors(p.errs)
+		p.errs = dedupe(p.errs)
 		if len(p.errs) > maxErrors {
 			p.errs = p.errs[:maxErrors]
 		}
