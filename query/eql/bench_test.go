@@ -138,4 +138,3 @@ func BenchmarkSequenceRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(docs))/b.Elapsed().Seconds(), "events/s")
 }
-
