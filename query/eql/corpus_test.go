@@ -38,3 +38,14 @@ func TestDetectionRulesCompile(t *testing.T) {
 		t.Errorf("compiled %d rules, want 1081", compiled)
 	}
 }
+
+// loadRules returns the query of every EQL rule under dir.
+func loadRules(t *testing.T, dir string) []string {
+	t.Helper()
+	res := rules.Load(context.Background(), rules.LoadOptions{}, dir)
+	var out []string
+	for _, r := range res.Rules {
+		out = append(out, r.Query)
+	}
+	return out
+}
