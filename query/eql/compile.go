@@ -2,6 +2,7 @@ package eql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eqlrunner/eqlrunner/query/eql/pattern"
@@ -61,6 +62,7 @@ type Program struct {
 	limits  Limits
 	tsName  string
 	tbName  string
+	reads   []FieldID
 }
 
 // stage is one query of a sequence or sample, runs expanded.
@@ -77,8 +79,13 @@ type keyField struct {
 	null     bool // An optional field the schema lacks: always null.
 }
 
-// Fields returns the table of the fields the program reads.
+// Fields returns the table the program's fields are registered in (shared
+// with other programs when Options.Fields was set).
 func (p *Program) Fields() *FieldTable { return p.fields }
+
+// Reads returns the fields the program reads, sorted: a decoder for this
+// program alone needs only these.
+func (p *Program) Reads() []FieldID { return slices.Clone(p.reads) }
 
 // Match reports whether d matches an event query's condition. It is the
 // stateless entry point for filtering events one by one.
@@ -99,13 +106,13 @@ func Compile(query string, opts Options) (prog *Program, err error) {
 }
 
 func compileQuery(q *Query, opts Options) (*Program, error) {
-	c := &compiler{opts: opts, fields: opts.Fields}
+	c := &compiler{opts: opts, fields: opts.Fields, reads: map[FieldID]bool{}}
 	p := &Program{Query: q, fields: c.fields, pipes: q.Pipes, limits: opts.Limits, tb: -1,
 		tsName: opts.TimestampField, tbName: opts.TiebreakerField}
-	p.ts = c.fields.ID(opts.Schema.resolve(opts.TimestampField))
+	p.ts = c.field(&Field{Name: opts.TimestampField})
 	c.fields.markDate(p.ts)
 	if opts.TiebreakerField != "" {
-		p.tb = c.fields.ID(opts.Schema.resolve(opts.TiebreakerField))
+		p.tb = c.field(&Field{Name: opts.TiebreakerField})
 	}
 	if s := opts.Schema; s != nil {
 		for name, f := range s.Fields {
@@ -144,6 +151,10 @@ func compileQuery(q *Query, opts Options) (*Program, error) {
 		sortErrors(c.errs)
 		return nil, c.errs
 	}
+	for id := range c.reads {
+		p.reads = append(p.reads, id)
+	}
+	slices.Sort(p.reads)
 	return p, nil
 }
 
@@ -166,6 +177,7 @@ type compiler struct {
 	fields *FieldTable
 	errs   ErrorList
 	occ    []FieldID // Field occurrences of the leaf being compiled.
+	reads  map[FieldID]bool
 }
 
 func (c *compiler) errorf(pos Pos, format string, args ...any) {
@@ -181,7 +193,7 @@ func (c *compiler) stage(global []Expr, t *Term) *stage {
 		if f.Optional && c.opts.Schema != nil && !c.opts.Schema.has(f.Name) {
 			kf.null = true
 		} else {
-			kf.id = c.fields.ID(c.opts.Schema.resolve(f.Name))
+			kf.id = c.field(f)
 		}
 		if !f.Optional {
 			// Elasticsearch adds "key != null" to each query for every
@@ -198,7 +210,7 @@ func (c *compiler) stage(global []Expr, t *Term) *stage {
 func (c *compiler) event(q *EventQuery, extra []pred) pred {
 	var parts andPred
 	if !q.Any {
-		cat := c.fields.ID(c.opts.Schema.resolve(c.opts.CategoryField))
+		cat := c.field(&Field{Name: c.opts.CategoryField})
 		parts = append(parts, &cmpLeaf{f: cat, op: OpEq, lit: StringValue(q.Category)})
 	}
 	parts = append(parts, extra...)
@@ -437,11 +449,11 @@ func flatten(e Expr, op BinaryOp) []Expr {
 	return append(flatten(b.X, op), flatten(b.Y, op)...)
 }
 
-// field resolves a field reference to its id, or reports it as always
-// null.
-func (c *compiler) field(f *Field) (FieldID, bool) {
-	name := c.opts.Schema.resolve(f.Name)
-	return c.fields.ID(name), true
+// field resolves a field reference, through aliases, to its id.
+func (c *compiler) field(f *Field) FieldID {
+	id := c.fields.ID(c.opts.Schema.resolve(f.Name))
+	c.reads[id] = true
+	return id
 }
 
 // leaf compiles one condition that Elasticsearch runs as a single query:
@@ -449,17 +461,17 @@ func (c *compiler) field(f *Field) (FieldID, bool) {
 func (c *compiler) leaf(e Expr) pred {
 	switch e := e.(type) {
 	case *Field:
-		id, _ := c.field(e)
+		id := c.field(e)
 		return boolLeaf{id}
 	case *isNull:
 		if f, ok := e.X.(*Field); ok {
-			id, _ := c.field(f)
+			id := c.field(f)
 			return nullLeaf{id}
 		}
 	case *Binary:
 		if f, ok := e.X.(*Field); ok && isComparison(e.Op) {
 			if lit, ok := e.Y.(*Literal); ok {
-				id, _ := c.field(f)
+				id := c.field(f)
 				v := literalValue(lit)
 				if c.fields.IsDate(id) {
 					if ns, ok := toDate(v); ok {
@@ -474,7 +486,7 @@ func (c *compiler) leaf(e Expr) pred {
 	case *In:
 		if f, ok := e.X.(*Field); ok {
 			if vals, ok := constValues(e.List); ok {
-				id, _ := c.field(f)
+				id := c.field(f)
 				if c.fields.IsDate(id) {
 					for i, v := range vals {
 						if ns, ok := toDate(v); ok {
@@ -487,7 +499,7 @@ func (c *compiler) leaf(e Expr) pred {
 		}
 	case *Match:
 		if f, ok := e.X.(*Field); ok {
-			id, _ := c.field(f)
+			id := c.field(f)
 			return &matchLeaf{f: id, m: c.matcher(e)}
 		}
 	}
@@ -546,7 +558,7 @@ func (c *compiler) expr(e Expr) expr {
 	case *Literal:
 		return constExpr{literalValue(e)}
 	case *Field:
-		id, _ := c.field(e)
+		id := c.field(e)
 		c.occ = append(c.occ, id)
 		return fieldExpr{f: id, occ: len(c.occ) - 1}
 	case *isNull:

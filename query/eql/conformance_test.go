@@ -38,10 +38,6 @@ type qaDataset struct {
 	idField    string
 }
 
-// qaSkips lists the active QA queries that cannot pass, each with the
-// Elasticsearch behaviour behind it.
-var qaSkips = map[string]string{}
-
 var nullInArray = regexp.MustCompile(`([\[,]\s*)null(\s*[,\]])`)
 
 // loadSpecs reads a QA TOML file. The test loader, not the product,
@@ -287,9 +283,6 @@ func TestConformance(t *testing.T) {
 							passed++
 						}
 					}()
-					if reason, skip := qaSkips[spec.Name]; skip {
-						t.Skip(reason)
-					}
 					want := expectedIDs(spec.ExpectedEventIDs)
 					for _, head := range []bool{true, false} {
 						ids, keys, err := runSpec(suite.ds, spec, head)

@@ -208,13 +208,13 @@ func javaLayout(p string) (string, error) {
 		case run == "ss":
 			b.WriteString("05")
 		case c == 'S':
-			b.WriteString("." + strings.Repeat("0", len(run)))
-			// The dot is part of Go's fraction layout; drop a literal one before it.
+			// Go writes fractions as ".000": the dot before them is part
+			// of the layout element.
 			s := b.String()
-			if strings.HasSuffix(s, "..") {
-				b.Reset()
-				b.WriteString(s[:len(s)-len(run)-2] + "." + strings.Repeat("0", len(run)))
+			if !strings.HasSuffix(s, ".") {
+				return "", fmt.Errorf("date format %q: fractions of a second must follow a '.'", p)
 			}
+			b.WriteString(strings.Repeat("0", len(run)))
 		case c == 'X' || c == 'Z':
 			b.WriteString("Z07:00")
 		case isLetter(c):

@@ -342,9 +342,6 @@ func (d *Decoder) unescape(s *scanner, start int) ([]byte, error) {
 		case c == '"':
 			s.i++
 			d.scratch = buf
-			if len(buf) == 0 {
-				return buf, nil
-			}
 			return buf, nil
 		case c < 0x20:
 			return nil, s.errorf("control character in string")

@@ -391,5 +391,5 @@ func (lx *lexer) oldString(open int, quote byte, msg string) Token {
 	lx.errorf(start, "%s", msg)
 	p := lx.pos(start)
 	lx.advance(i - start)
-	return Token{Kind: tString, Pos: p, End: lx.off, Text: lx.src[start:lx.off], Value: lx.src[min(start+open, lx.off):max(lx.off-1, min(start+open, lx.off))]}
+	return Token{Kind: tString, Pos: p, End: lx.off, Text: lx.src[start:lx.off]}
 }

@@ -91,10 +91,7 @@ func (r *Run) Feed(ev *Event) (err error) {
 	}
 	if r.prog.Kind != SampleKind {
 		if r.seq > 0 && o.compare(r.last) < 0 {
-			o.seq = r.seq
-			if o.compare(r.last) < 0 {
-				return ErrOutOfOrder
-			}
+			return ErrOutOfOrder
 		}
 		r.last = o
 	}
@@ -121,30 +118,35 @@ type limitError struct{ msg string }
 
 func (e *limitError) Error() string { return e.msg }
 
-func (r *Run) ordinal(d *Doc) (ordinal, error) {
-	o := ordinal{seq: r.seq}
-	ts, many := d.first(r.prog.ts)
-	if many && r.prog.Kind != SampleKind {
-		return o, fmt.Errorf("expected timestamp field [%s] to hold a single value", r.prog.tsName)
+func (r *Run) ordinal(d *Doc) (ordinal, error) { return r.prog.ordinal(d, r.seq) }
+
+// ordinal reads the timestamp and tiebreaker of an event. Sequences need
+// a timestamp; a multi-valued timestamp or tiebreaker is an error, as in
+// Elasticsearch. Samples do not order events.
+func (p *Program) ordinal(d *Doc, seq int64) (ordinal, error) {
+	o := ordinal{seq: seq}
+	ts, many := d.first(p.ts)
+	if many && p.Kind != SampleKind {
+		return o, fmt.Errorf("expected timestamp field [%s] to hold a single value", p.tsName)
 	}
 	switch ts.Kind {
 	case KindDate:
 		o.hasTS, o.ts = true, ts.I
 	case KindNull:
-		if r.prog.Kind == SequenceKind {
-			return o, fmt.Errorf("expected timestamp field [%s] to have a value but got none", r.prog.tsName)
+		if p.Kind == SequenceKind {
+			return o, fmt.Errorf("expected timestamp field [%s] to have a value but got none", p.tsName)
 		}
 	default:
 		ns, ok := toDate(ts)
-		if !ok && r.prog.Kind != SampleKind {
-			return o, fmt.Errorf("expected timestamp field [%s] to hold a date but got [%s]", r.prog.tsName, ts.String())
+		if !ok && p.Kind != SampleKind {
+			return o, fmt.Errorf("expected timestamp field [%s] to hold a date but got [%s]", p.tsName, ts.String())
 		}
 		o.hasTS, o.ts = ok, ns
 	}
-	if r.prog.tb >= 0 {
-		tb, many := d.first(r.prog.tb)
-		if many && r.prog.Kind != SampleKind {
-			return o, fmt.Errorf("expected tiebreaker field [%s] to hold a single comparable value", r.prog.tbName)
+	if p.tb >= 0 {
+		tb, many := d.first(p.tb)
+		if many && p.Kind != SampleKind {
+			return o, fmt.Errorf("expected tiebreaker field [%s] to hold a single comparable value", p.tbName)
 		}
 		o.tb = tb
 	}
@@ -185,13 +187,11 @@ type eventCollector struct {
 	w    window
 	hits []hit
 	ring int // Next slot to overwrite when keeping the tail.
-	seen int
 }
 
 func (c *eventCollector) full() bool { return c.w.n >= 0 && len(c.hits) >= c.w.keep() }
 
 func (c *eventCollector) add(h hit) {
-	c.seen++
 	keep := c.w.keep()
 	if keep == 0 {
 		return

@@ -35,7 +35,6 @@ func (p *Program) Search(inputs []Input, schemas map[string]*Schema, opts RunOpt
 	}
 	var items []item
 	var skipped []InputError
-	probe := p.NewRun(opts)
 	for i := range inputs {
 		in := &inputs[i]
 		dec, ok := decoders[in.Index]
@@ -52,8 +51,7 @@ func (p *Program) Search(inputs []Input, schemas map[string]*Schema, opts RunOpt
 			skipped = append(skipped, InputError{Index: in.Index, ID: in.ID, Err: err})
 			continue
 		}
-		probe.seq = int64(i)
-		o, err := probe.ordinal(doc)
+		o, err := p.ordinal(doc, int64(i))
 		if err != nil {
 			skipped = append(skipped, InputError{Index: in.Index, ID: in.ID, Err: err})
 			continue
