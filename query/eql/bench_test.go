@@ -3,6 +3,7 @@ package eql
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +138,22 @@ func BenchmarkSequenceRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(docs))/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkCompileLongQuery compiles a one-line query of 20,000 terms:
+// every phase must stay linear in the size of the query.
+func BenchmarkCompileLongQuery(b *testing.B) {
+	var q strings.Builder
+	q.WriteString("any where ")
+	for i := range 20000 {
+		fmt.Fprintf(&q, "a == %d or ", i)
+	}
+	q.WriteString("b + 1 + 2 == 3")
+	query := q.String()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(query, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -290,7 +290,7 @@ func (c *compiler) simplify(e Expr) Expr {
 				return c.simplify(out)
 			}
 		}
-		if isComparison(e.Op) && isConst(x) && !isConst(y) {
+		if isComparison(e.Op) && isLit(x) && !isLit(y) {
 			return c.fold(&Binary{Pos: e.Pos, Op: flip(e.Op), X: y, Y: x})
 		}
 		return c.fold(&Binary{Pos: e.Pos, Op: e.Op, X: x, Y: y})
@@ -339,40 +339,41 @@ func flip(op BinaryOp) BinaryOp {
 	return op
 }
 
-// isConst reports whether e reads no field.
-func isConst(e Expr) bool {
-	constant := true
-	walkAll(e, func(x Expr) {
-		if _, ok := x.(*Field); ok {
-			constant = false
-		}
-		if _, ok := x.(*Bad); ok {
-			constant = false
-		}
-	})
-	return constant
+func isLit(e Expr) bool {
+	_, ok := e.(*Literal)
+	return ok
 }
 
-func walkAll(e Expr, fn func(Expr)) {
-	if n, ok := e.(*isNull); ok {
-		fn(n)
-		walkAll(n.X, fn)
-		return
+// operands returns the direct operands of e.
+func operands(e Expr) []Expr {
+	switch e := e.(type) {
+	case *Unary:
+		return []Expr{e.X}
+	case *Binary:
+		return []Expr{e.X, e.Y}
+	case *isNull:
+		return []Expr{e.X}
+	case *In:
+		return append([]Expr{e.X}, e.List...)
+	case *Match:
+		return []Expr{e.X}
+	case *Call:
+		return e.Args
 	}
-	walk(e, func(x Expr) bool {
-		if n, ok := x.(*isNull); ok && x != e {
-			walkAll(n, fn)
-			return false
-		}
-		fn(x)
-		return true
-	})
+	return nil
 }
 
-// fold evaluates a constant expression into a literal.
+// fold evaluates an expression whose operands are all literals (they
+// were folded first, bottom up) into a literal.
 func (c *compiler) fold(e Expr) Expr {
-	if _, ok := e.(*Literal); ok || !isConst(e) {
+	switch e.(type) {
+	case *Literal, *Field, *Bad:
 		return e
+	}
+	for _, x := range operands(e) {
+		if !isLit(x) {
+			return e
+		}
 	}
 	save := c.occ
 	x := c.expr(e)
@@ -429,7 +430,7 @@ func (c *compiler) pred(e Expr) pred {
 		case OpNeq:
 			// "field != constant" is planned as NOT(term query): it matches
 			// when the field is missing and when no value equals.
-			if f, ok := e.X.(*Field); ok && isConst(e.Y) {
+			if f, ok := e.X.(*Field); ok && isLit(e.Y) {
 				return notPred{c.leaf(&Binary{Pos: e.Pos, Op: OpEq, X: f, Y: e.Y})}
 			}
 		}

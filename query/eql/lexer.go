@@ -10,17 +10,17 @@ import (
 // lexer turns a query into tokens. It never stops at an error: it records
 // it and goes on, so the parser can report several problems at once.
 type lexer struct {
-	src    string
-	off    int
-	line   int
-	lineAt int // Byte offset where the current line starts.
-	errs   ErrorList
+	src  string
+	off  int
+	line int
+	col  int // Column of off, in characters: kept as the lexer moves, so positions cost nothing.
+	errs ErrorList
 }
 
 // tokenize returns every token of src, ending with EOF, or stops early
 // with an error once limit tokens have been produced.
 func tokenize(src string, limit int) ([]Token, ErrorList) {
-	lx := &lexer{src: src, line: 1}
+	lx := &lexer{src: src, line: 1, col: 1}
 	var toks []Token
 	for {
 		t := lx.next()
@@ -38,13 +38,16 @@ func tokenize(src string, limit int) ([]Token, ErrorList) {
 }
 
 func (lx *lexer) pos(off int) Pos {
-	if off >= lx.lineAt {
-		return Pos{Offset: off, Line: lx.line, Col: 1 + utf8.RuneCountInString(lx.src[lx.lineAt:off])}
+	if off == lx.off {
+		return Pos{Offset: off, Line: lx.line, Col: lx.col}
 	}
 	return posAt(lx.src, off)
 }
 
 func (lx *lexer) errorf(off int, format string, args ...any) {
+	if len(lx.errs) > maxErrors {
+		return
+	}
 	lx.errs = append(lx.errs, &Error{Pos: posAt(lx.src, off), Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -52,9 +55,12 @@ func (lx *lexer) errorf(off int, format string, args ...any) {
 func (lx *lexer) advance(n int) {
 	end := min(lx.off+n, len(lx.src))
 	for i := lx.off; i < end; i++ {
-		if lx.src[i] == '\n' {
+		switch c := lx.src[i]; {
+		case c == '\n':
 			lx.line++
-			lx.lineAt = i + 1
+			lx.col = 1
+		case c < 0x80 || c >= 0xC0: // Not a UTF-8 continuation byte.
+			lx.col++
 		}
 	}
 	lx.off = end
