@@ -16,12 +16,19 @@ import (
 // the Doc's use. A Decoder is not safe for concurrent use.
 type Decoder struct {
 	table   *FieldTable
-	leaves  map[string]FieldID
-	objects map[string]bool // Paths under which some field lies.
+	paths   map[string]pathInfo
 	formats map[FieldID][]dateFormat
 	path    []byte
 	scratch []byte
 	depth   int
+}
+
+// pathInfo says what a JSON path is to the decoder: a field it reads (leaf)
+// and/or a prefix of fields it reads (under).
+type pathInfo struct {
+	id    FieldID
+	leaf  bool
+	under bool
 }
 
 // maxJSONDepth bounds the nesting the decoder follows.
@@ -31,7 +38,7 @@ const maxJSONDepth = 512
 // gives the date formats of this input's date fields (each index of
 // Elasticsearch has its own mapping).
 func NewDecoder(t *FieldTable, schema *Schema) (*Decoder, error) {
-	d := &Decoder{table: t, leaves: map[string]FieldID{}, objects: map[string]bool{}, formats: map[FieldID][]dateFormat{}}
+	d := &Decoder{table: t, paths: map[string]pathInfo{}, formats: map[FieldID][]dateFormat{}}
 	formats, err := schema.dateFormats()
 	if err != nil {
 		return nil, err
@@ -39,10 +46,14 @@ func NewDecoder(t *FieldTable, schema *Schema) (*Decoder, error) {
 	def, _ := newDateFormat("strict_date_optional_time||epoch_millis")
 	for i, name := range t.names {
 		id := FieldID(i)
-		d.leaves[name] = id
+		info := d.paths[name]
+		info.id, info.leaf = id, true
+		d.paths[name] = info
 		for j := 0; j < len(name); j++ {
 			if name[j] == '.' {
-				d.objects[name[:j]] = true
+				prefix := d.paths[name[:j]]
+				prefix.under = true
+				d.paths[name[:j]] = prefix
 			}
 		}
 		if fs, ok := formats[name]; ok {
@@ -54,7 +65,9 @@ func NewDecoder(t *FieldTable, schema *Schema) (*Decoder, error) {
 	return d, nil
 }
 
-// Decode resets doc and fills it from the JSON object in line.
+// Decode resets doc and fills it from the JSON object in line. The
+// document's string values may point into line: keep line unchanged while
+// the document is used.
 func (d *Decoder) Decode(line []byte, doc *Doc) (err error) {
 	defer recoverInternal("decode", &err)
 	doc.Reset()
@@ -163,8 +176,8 @@ func (d *Decoder) object(s *scanner, doc *Doc, want bool) error {
 
 // value reads the value at the current path.
 func (d *Decoder) value(s *scanner, doc *Doc) error {
-	id, leaf := d.leaves[string(d.path)]
-	under := d.objects[string(d.path)]
+	info := d.paths[string(d.path)]
+	id, leaf, under := info.id, info.leaf, info.under
 	switch c := s.peek(); {
 	case c == '{':
 		if under {
@@ -236,10 +249,12 @@ func (d *Decoder) scalar(s *scanner, doc *Doc, id FieldID) error {
 		if err != nil {
 			return err
 		}
-		v = StringValue(unsafeString(str))
 		if len(d.scratch) > 0 && &str[0] == &d.scratch[0] {
-			v.S = string(str) // Unescaped into scratch: copy out.
+			// Unescaped into scratch, which the next string reuses: keep
+			// the text in the document's arena instead.
+			str = doc.keep(str)
 		}
+		v = StringValue(unsafeString(str))
 	case c == 't' || c == 'f' || c == 'n':
 		for _, lit := range []string{"true", "false", "null"} {
 			if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {

@@ -1,5 +1,7 @@
 package eql
 
+import "strings"
+
 // FieldID names a field in a FieldTable.
 type FieldID int32
 
@@ -55,6 +57,8 @@ type Doc struct {
 	// pick is scratch space for trying combinations of the values of
 	// multi-valued fields.
 	pick []int32
+	// arena holds unescaped string values until the next Reset.
+	arena []byte
 }
 
 // NewDoc returns an empty document for t.
@@ -67,6 +71,29 @@ func (d *Doc) Reset() {
 	for i := range d.vals {
 		d.vals[i] = d.vals[i][:0]
 	}
+	d.arena = d.arena[:0]
+}
+
+// keep copies b into the arena and returns the copy. When the arena is
+// full a new one is started, so earlier copies stay valid until Reset.
+func (d *Doc) keep(b []byte) []byte {
+	if len(d.arena)+len(b) > cap(d.arena) {
+		d.arena = make([]byte, 0, max(2*cap(d.arena), len(b), 1024))
+	}
+	start := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return d.arena[start:len(d.arena):len(d.arena)]
+}
+
+// cloneValues copies values so that they outlive the document and the
+// input line their strings may point into.
+func cloneValues(vals []Value) []Value {
+	out := make([]Value, len(vals))
+	for i, v := range vals {
+		v.S = strings.Clone(v.S)
+		out[i] = v
+	}
+	return out
 }
 
 // Add appends a value of field f.

@@ -57,7 +57,7 @@ func (c *sampleCollector) feed(ev *Event, o ordinal) error {
 				if len(c.groups) >= c.p.limits.MaxKeys {
 					return &limitError{fmt.Sprintf("sample tracks more than %d join keys (Limits.MaxKeys)", c.p.limits.MaxKeys)}
 				}
-				g = &sampleGroup{keys: keys, stages: make([][]hit, len(c.p.stages))}
+				g = &sampleGroup{keys: cloneValues(keys), stages: make([][]hit, len(c.p.stages))}
 				c.groups[enc] = g
 			}
 			if len(g.stages[s]) < c.cap {

@@ -158,7 +158,7 @@ func (m *sequenceMatcher) feed(ev *Event, o ordinal) error {
 			if err != nil {
 				return err
 			}
-			p := &partial{key: append([]Value(nil), key...), enc: enc, hits: make([]hit, len(m.p.stages)), start: o, last: o}
+			p := &partial{key: cloneValues(key), enc: enc, hits: make([]hit, len(m.p.stages)), start: o, last: o}
 			p.hits[s] = h
 			m.leading(st, p)
 			if s == m.last {
