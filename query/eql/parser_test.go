@@ -210,10 +210,5 @@ func dirExists(p string) bool {
 }
 
 func ruleQueries(t *testing.T) []string {
-	dir := sharedcorpus.Path(t, "corpus", "detection-rules")
-	var out []string
-	for _, r := range loadRules(t, dir) {
-		out = append(out, r)
-	}
-	return out
+	return loadRules(t, sharedcorpus.Path(t, "corpus", "detection-rules"))
 }

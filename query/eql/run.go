@@ -19,8 +19,8 @@ type Event struct {
 // RunOptions are the request parameters of an _eql/search that shape the
 // results.
 type RunOptions struct {
-	// Size is the most events or sequences returned; Elasticsearch's
-	// default is 10.
+	// Size is the most events or sequences returned: 0 means
+	// Elasticsearch's default of 10, a negative size returns nothing.
 	Size int
 	// Head returns the first matches rather than the last ("tail", the
 	// default).

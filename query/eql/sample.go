@@ -16,7 +16,6 @@ type sampleCollector struct {
 	perKey int
 	cap    int // Events kept per stage and key.
 	groups map[string]*sampleGroup
-	err    error
 }
 
 type sampleGroup struct {

@@ -272,18 +272,6 @@ func equalValues(a, b Value) (eq, ok bool) {
 	return ok && c == 0, true
 }
 
-// sameKey reports whether two join-key values are the same key.
-func sameKey(a, b Value) bool {
-	if a.Kind == KindNull || b.Kind == KindNull {
-		return a.Kind == b.Kind
-	}
-	if a.Kind != b.Kind && !(a.numeric() && b.numeric()) {
-		return false
-	}
-	eq, _ := equalValues(a, b)
-	return eq
-}
-
 // appendJSONString appends s as a JSON string.
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
