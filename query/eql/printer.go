@@ -164,7 +164,7 @@ func printExpr(b *strings.Builder, e Expr, ctx int) {
 			b.WriteByte(')')
 		}
 	case *In:
-		printExpr(b, e.X, precUnary+1)
+		printOperand(b, e.X)
 		if e.Not {
 			b.WriteString(" not")
 		}
@@ -181,7 +181,7 @@ func printExpr(b *strings.Builder, e Expr, ctx int) {
 		}
 		b.WriteByte(')')
 	case *Match:
-		printExpr(b, e.X, precUnary+1)
+		printOperand(b, e.X)
 		if e.Op == MatchColon {
 			b.WriteString(" : ")
 		} else {
@@ -217,6 +217,20 @@ func printExpr(b *strings.Builder, e Expr, ctx int) {
 	case *Bad:
 		b.WriteString("<bad>")
 	}
+}
+
+// printOperand writes the left side of in, :, like or regex, which the
+// grammar wants to be a primary expression: anything else goes in
+// parentheses.
+func printOperand(b *strings.Builder, e Expr) {
+	switch e.(type) {
+	case *In, *Match:
+		b.WriteByte('(')
+		printExpr(b, e, precOr)
+		b.WriteByte(')')
+		return
+	}
+	printExpr(b, e, precUnary+1)
 }
 
 func isNegative(l *Literal) bool {
