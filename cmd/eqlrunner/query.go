@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -113,7 +114,7 @@ func readNDJSON(ctx context.Context, path string, inputs *[]eql.Input) (string, 
 			return "", ctx.Err()
 		}
 		b := sc.Bytes()
-		if len(strings.TrimSpace(string(b))) == 0 {
+		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
 		*inputs = append(*inputs, eql.Input{Index: index, ID: strconv.Itoa(line), Source: append([]byte(nil), b...)})
