@@ -107,7 +107,7 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 // loadRules loads the configured rules, or the built-in ones, logging
 // every problem; any error stops the service.
 func loadRules(ctx context.Context, cfg config, log zerolog.Logger) ([]*rules.Rule, error) {
-	opts := rules.LoadOptions{}
+	opts := rules.LoadOptions{CheckQuery: checkEQL}
 	if cfg.VersionLock != "" {
 		lock, err := rules.ReadVersionLock(ctx, cfg.VersionLock)
 		if err != nil {

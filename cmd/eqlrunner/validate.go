@@ -21,7 +21,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	opts := rules.LoadOptions{}
+	opts := rules.LoadOptions{CheckQuery: checkEQL}
 	if *lockPath != "" {
 		lock, err := rules.ReadVersionLock(ctx, *lockPath)
 		if err != nil {

@@ -33,12 +33,13 @@ func Open(path string) (*File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("run history: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("run history: %w", err)
+	f, ferr := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if ferr != nil {
+		return nil, fmt.Errorf("run history: %w", ferr)
 	}
 	cps := map[string]time.Time{}
 	r := bufio.NewReader(f)
+	var err error
 	var end int64
 	for line := 1; ; line++ {
 		data, err := r.ReadBytes('\n')
@@ -62,7 +63,8 @@ func Open(path string) (*File, error) {
 			cps[rec.RuleID] = rec.Checkpoint
 		}
 	}
-	if err := f.Truncate(end); err == nil {
+	err = f.Truncate(end)
+	if err == nil {
 		_, err = f.Seek(end, io.SeekStart)
 	}
 	if err != nil {
