@@ -1,17 +1,42 @@
 package query
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"path/filepath"
 	"strings"
 )
 
-// LineID is the _id of an event read from a file rather than an index: a
-// stable hash of the line's bytes (the hex of the first 16 bytes of its
-// SHA-256), so that the same line always gives the same signal id, whether
-// hunted or run from the local spool. An event carrying its own "_id" keeps
-// that instead; see EventID.
+// FileEventID is the _id of an event read from a file rather than an
+// index: its own top-level "_id" when it has one (events exported from
+// Elasticsearch), else LineID. Only matched events need it, so it may
+// scan the line.
+func FileEventID(line []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if t, err := dec.Token(); err == nil && t == json.Delim('{') {
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				break
+			}
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				break
+			}
+			var id string
+			if key == "_id" && json.Unmarshal(v, &id) == nil && id != "" {
+				return id
+			}
+		}
+	}
+	return LineID(line)
+}
+
+// LineID is a stable hash of an event line's bytes (the hex of the first 16
+// bytes of its SHA-256), so that the same line always gives the same
+// signal id, whether hunted or run from the local spool.
 func LineID(line []byte) string {
 	sum := sha256.Sum256(line)
 	return hex.EncodeToString(sum[:16])

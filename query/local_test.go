@@ -48,3 +48,13 @@ func TestLineIDIsStable(t *testing.T) {
 		t.Errorf("LineID: %s %s", a, b)
 	}
 }
+
+func TestFileEventIDPrefersTheEventsOwnID(t *testing.T) {
+	if got := FileEventID([]byte(`{"@timestamp":"x","_id":"abc","n":{"_id":"inner"}}`)); got != "abc" {
+		t.Errorf("got %q, want the top-level _id", got)
+	}
+	line := []byte(`{"n":{"_id":"inner"}}`)
+	if got := FileEventID(line); got != LineID(line) {
+		t.Errorf("got %q, want the line hash", got)
+	}
+}
