@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,6 +32,14 @@ type config struct {
 	LogFormat       string        `yaml:"log_format"`
 	LogLevel        string        `yaml:"log_level"`
 	Elasticsearch   esConfig      `yaml:"elasticsearch"`
+
+	// Backend is "elasticsearch", "local", or "auto": Elasticsearch when
+	// one is configured, else the local spool.
+	Backend string `yaml:"backend"`
+	// DataDir holds the local back end's spool, signals and state.
+	DataDir string `yaml:"data_dir"`
+	// Spool is where the local back end reads events; DataDir/events by default.
+	Spool string `yaml:"spool"`
 
 	// Now, from --now only, runs as if the clock read this time.
 	Now time.Time `yaml:"-"`
@@ -57,7 +66,22 @@ func defaultConfig() config {
 		ShutdownTimeout: 30 * time.Second,
 		LogFormat:       "json",
 		LogLevel:        "info",
+		Backend:         "auto",
+		DataDir:         "data",
 	}
+}
+
+// local reports whether runs use the local back end.
+func (c config) local() bool {
+	return c.Backend == "local" || (c.Backend == "auto" && !c.esClientConfig().Configured())
+}
+
+// spool is where the local back end reads events.
+func (c config) spool() string {
+	if c.Spool != "" {
+		return c.Spool
+	}
+	return filepath.Join(c.DataDir, "events")
 }
 
 // esClientConfig is the connection part of the configuration.
@@ -122,6 +146,9 @@ func newConfigFlags(fs *flag.FlagSet) *configFlags {
 	fs.DurationVar(&f.c.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "how long runs in flight may finish on SIGINT/SIGTERM")
 	fs.StringVar(&f.c.LogFormat, "log-format", d.LogFormat, "log `format`: json or console")
 	fs.StringVar(&f.c.LogLevel, "log-level", d.LogLevel, "log `level`: debug, info, warn, error")
+	fs.StringVar(&f.c.Backend, "backend", d.Backend, "where events come from and signals go: elasticsearch, local, or auto (Elasticsearch when configured)")
+	fs.StringVar(&f.c.DataDir, "data-dir", d.DataDir, "local back end `directory`: events/ (the spool), signals/, state/")
+	fs.StringVar(&f.c.Spool, "spool", "", "local back end event `directory` (default <data-dir>/events): *.ndjson[.gz], each file an index named after it")
 	fs.StringVar(&f.es.URL, "es-url", "", "Elasticsearch `URLs`, comma-separated ("+esclient.EnvURL+")")
 	fs.StringVar(&f.es.APIKey, "es-api-key", "", "Elasticsearch API `key` ("+esclient.EnvAPIKey+"; prefer the variable: flags show in ps)")
 	fs.StringVar(&f.es.Username, "es-username", "", "Elasticsearch `user` ("+esclient.EnvUsername+")")
@@ -171,6 +198,12 @@ func (f *configFlags) load(getenv func(string) string) (config, error) {
 			c.LogFormat = f.c.LogFormat
 		case "log-level":
 			c.LogLevel = f.c.LogLevel
+		case "backend":
+			c.Backend = f.c.Backend
+		case "data-dir":
+			c.DataDir = f.c.DataDir
+		case "spool":
+			c.Spool = f.c.Spool
 		case "es-url":
 			c.Elasticsearch.URL = f.es.URL
 		case "es-api-key":
@@ -212,6 +245,14 @@ func (c config) check() error {
 	}
 	if c.MaxCatchup < 0 {
 		errs = append(errs, errors.New("max catch-up must not be negative"))
+	}
+	switch c.Backend {
+	case "auto", "local", "elasticsearch":
+	default:
+		errs = append(errs, fmt.Errorf("backend %q: want elasticsearch, local or auto", c.Backend))
+	}
+	if c.Backend == "elasticsearch" && !c.esClientConfig().Configured() {
+		errs = append(errs, errors.New("backend elasticsearch: set ELASTICSEARCH_URL (or --es-url) or ELASTICSEARCH_CLOUD_ID"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		errs = append(errs, fmt.Errorf("log format %q: want json or console", c.LogFormat))

@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/eqlrunner/eqlrunner/alerting/signalfile"
 	"github.com/eqlrunner/eqlrunner/alerting/signalindex"
 	"github.com/eqlrunner/eqlrunner/esclient"
 	"github.com/eqlrunner/eqlrunner/query/eqlsearch"
+	"github.com/eqlrunner/eqlrunner/query/local"
 	"github.com/eqlrunner/eqlrunner/rules"
 	"github.com/eqlrunner/eqlrunner/scheduler"
+	"github.com/eqlrunner/eqlrunner/scheduler/runfile"
 	"github.com/eqlrunner/eqlrunner/scheduler/runindex"
 )
 
@@ -65,14 +69,28 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 		return exitProblems
 	}
 	clock := newClock(cfg.Now)
-	runner, err := newESRunner(ctx, cfg, log)
-	if err != nil {
-		log.Error().Err(err).Msg("cannot start")
-		return exitProblems
+	var runner *scheduler.Runner
+	if cfg.local() {
+		var closeLocal func()
+		runner, closeLocal, err = newLocalRunner(ctx, cfg, log)
+		if err != nil {
+			log.Error().Err(err).Msg("cannot start")
+			return exitProblems
+		}
+		defer closeLocal()
+		log.Info().Int("rules", len(loaded)).Str("backend", "local").Str("spool", cfg.spool()).
+			Str("signals", localSignalsPath(cfg)).Str("state", localRunsPath(cfg)).
+			Bool("once", once).Msg("eqlrunner starting")
+	} else {
+		runner, err = newESRunner(ctx, cfg, log)
+		if err != nil {
+			log.Error().Err(err).Msg("cannot start")
+			return exitProblems
+		}
+		log.Info().Int("rules", len(loaded)).Str("backend", "elasticsearch").Str("elasticsearch", cfg.esClientConfig().String()).
+			Str("signals_index", cfg.signalsIndex()).Str("runs_index", cfg.runsIndex()).
+			Bool("once", once).Msg("eqlrunner starting")
 	}
-	log.Info().Int("rules", len(loaded)).Str("elasticsearch", cfg.esClientConfig().String()).
-		Str("signals_index", cfg.signalsIndex()).Str("runs_index", cfg.runsIndex()).
-		Bool("once", once).Msg("eqlrunner starting")
 
 	if once {
 		code := exitOK
@@ -151,11 +169,7 @@ func loadRules(ctx context.Context, cfg config, log zerolog.Logger) ([]*rules.Ru
 // newESRunner connects to Elasticsearch, makes sure the signals and runs
 // indices exist, and reads the checkpoints.
 func newESRunner(ctx context.Context, cfg config, log zerolog.Logger) (*scheduler.Runner, error) {
-	esCfg := cfg.esClientConfig()
-	if !esCfg.Configured() {
-		return nil, errors.New("no Elasticsearch configured: set ELASTICSEARCH_URL (or --es-url) or ELASTICSEARCH_CLOUD_ID")
-	}
-	client, err := esclient.New(esCfg, log)
+	client, err := esclient.New(cfg.esClientConfig(), log)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +188,53 @@ func newESRunner(ctx context.Context, cfg config, log zerolog.Logger) (*schedule
 		MaxCatchup: cfg.MaxCatchup,
 		Log:        log,
 	})
+}
+
+// newLocalRunner runs rules with no cluster: events from the spool,
+// signals to an NDJSON file, run history beside it. The data directory is
+// locked, so that a second instance cannot write the same files.
+func newLocalRunner(ctx context.Context, cfg config, log zerolog.Logger) (*scheduler.Runner, func(), error) {
+	unlock, err := lockDir(filepath.Join(cfg.DataDir, "state"))
+	if err != nil {
+		return nil, nil, err
+	}
+	signals, err := signalfile.Open(localSignalsPath(cfg), cfg.signalsIndex())
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	runs, err := runfile.Open(localRunsPath(cfg))
+	if err != nil {
+		signals.Close()
+		unlock()
+		return nil, nil, err
+	}
+	closeAll := func() {
+		runs.Close()
+		signals.Close()
+		unlock()
+	}
+	runner, err := scheduler.NewRunner(ctx, scheduler.RunnerOptions{
+		Searcher:   local.New(cfg.spool(), log),
+		Sink:       signals,
+		State:      runs,
+		Space:      cfg.Space,
+		MaxCatchup: cfg.MaxCatchup,
+		Log:        log,
+	})
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return runner, closeAll, nil
+}
+
+func localSignalsPath(cfg config) string {
+	return filepath.Join(cfg.DataDir, "signals", cfg.signalsIndex()+".ndjson")
+}
+
+func localRunsPath(cfg config) string {
+	return filepath.Join(cfg.DataDir, "state", cfg.runsIndex()+".ndjson")
 }
 
 // newClock returns the service's clock: the real one, or one that started
