@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/eqlrunner/eqlrunner/internal/estest"
 	"github.com/eqlrunner/eqlrunner/internal/golden"
+	"github.com/eqlrunner/eqlrunner/query/eql"
 )
 
 // These tests run the eqlrunner command, once and run, against the
@@ -35,9 +37,45 @@ type cli struct {
 	env map[string]string
 }
 
+// engineMatcher decides which events the test server's EQL searches match
+// with eqlrunner's own EQL engine, standing in for Elasticsearch's.
+func engineMatcher() estest.Option {
+	var mu sync.Mutex
+	progs := map[string]*eql.Program{}
+	return estest.WithEQL(func(text string, source map[string]any) (bool, error) {
+		mu.Lock()
+		prog, ok := progs[text]
+		if !ok {
+			var err error
+			if prog, err = eql.Compile(text, eql.Options{}); err != nil {
+				mu.Unlock()
+				return false, err
+			}
+			progs[text] = prog
+		}
+		mu.Unlock()
+		if prog.Kind != eql.EventKind {
+			return true, nil
+		}
+		line, err := json.Marshal(source)
+		if err != nil {
+			return false, err
+		}
+		dec, err := eql.NewDecoder(prog.Fields(), nil)
+		if err != nil {
+			return false, err
+		}
+		doc := eql.NewDoc(prog.Fields())
+		if err := dec.Decode(line, doc); err != nil {
+			return false, err
+		}
+		return prog.Match(doc), nil
+	})
+}
+
 func newCLI(t *testing.T, opts ...estest.Option) *cli {
 	t.Helper()
-	es := estest.New(t, append([]estest.Option{estest.WithAPIKey(testAPIKey)}, opts...)...)
+	es := estest.New(t, append([]estest.Option{estest.WithAPIKey(testAPIKey), engineMatcher()}, opts...)...)
 	c := &cli{t: t, es: es, env: map[string]string{
 		"ELASTICSEARCH_URL":     es.URL(),
 		"ELASTICSEARCH_API_KEY": testAPIKey,
@@ -150,6 +188,9 @@ func TestOnceSendsKibanasEQLRequestForTheSeedRule(t *testing.T) {
 
 func TestOverlappingRunsSignalEachEventOnce(t *testing.T) {
 	c := newCLI(t)
+	benign := fileEvent("benign.dll", t0.Add(-4*time.Minute), t0.Add(-4*time.Minute))
+	benign["process"] = map[string]any{"name": "chrome.exe"}
+	c.es.AddEvents(eventsIndex, benign) // The rule's query leaves it out.
 	c.addEvents("early", 3, t0.Add(-8*time.Minute))
 	c.addEvents("late", 2, t0.Add(-2*time.Minute))
 	if r := c.once(t0); r.code != 0 {
