@@ -254,6 +254,9 @@ func newLogger(w io.Writer, cfg config) (zerolog.Logger, error) {
 	}
 	// Times in logs carry milliseconds, as windows and checkpoints do.
 	zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
+	// Runs of different rules log at once; one write per event keeps
+	// lines whole on any writer.
+	w = zerolog.SyncWriter(w)
 	if cfg.LogFormat == "console" {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.RFC3339}
 	}
