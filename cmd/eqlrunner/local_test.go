@@ -205,3 +205,31 @@ func TestLocalDaemonRunsAtStartAndStops(t *testing.T) {
 		t.Errorf("signalled %v, want live.dll", files)
 	}
 }
+
+func TestDemoWritesSignalsWithinSeconds(t *testing.T) {
+	c := newLocalCLI(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"run", "--demo", "--data-dir", c.data, "--demo-rate", "400", "--demo-history", "30s"}, &out, &errOut)
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if data, _ := os.ReadFile(c.signalsPath()); len(data) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errOut.String())
+	}
+	ids, _ := c.signals()
+	if len(ids) == 0 {
+		t.Fatalf("no signals:\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "demo: generating events") {
+		t.Errorf("the demo did not say what it does:\n%s", errOut.String())
+	}
+}

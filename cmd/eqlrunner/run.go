@@ -37,6 +37,10 @@ func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func serve(ctx context.Context, name string, args []string, stderr io.Writer, once bool) int {
 	fs := newFlags(name, stderr)
 	flags := newConfigFlags(fs)
+	var demo demoFlags
+	if !once {
+		demo.register(fs)
+	}
 	fs.Usage = func() {
 		if once {
 			fmt.Fprintln(stderr, "usage: eqlrunner once [flags]\n\nRuns every loaded rule once and exits 0 if every run succeeded, 1 otherwise.")
@@ -53,6 +57,9 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 		return exitUsage
 	}
 	cfg, err := flags.load(env)
+	if err == nil && demo.on {
+		err = demo.apply(&cfg, fs)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "eqlrunner %s: %v\n", name, err)
 		return exitUsage
@@ -67,6 +74,9 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 	if err != nil {
 		log.Error().Err(err).Msg("rules not loaded")
 		return exitProblems
+	}
+	if demo.on {
+		demo.shorten(loaded, log)
 	}
 	clock := newClock(cfg.Now)
 	var runner *scheduler.Runner
@@ -106,6 +116,14 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 		return code
 	}
 
+	if demo.on {
+		stopDemo, err := demo.start(ctx, cfg, log)
+		if err != nil {
+			log.Error().Err(err).Msg("cannot start the demo")
+			return exitProblems
+		}
+		defer stopDemo()
+	}
 	s := scheduler.New(scheduler.Options{Rules: loaded, Job: func(ctx context.Context, r *rules.Rule, now time.Time) {
 		runner.Run(ctx, r, now)
 	}, Log: log, Now: clock})
@@ -114,7 +132,7 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 		return exitProblems
 	}
 	<-ctx.Done()
-	log.Info().Dur("shutdown_timeout", cfg.ShutdownTimeout).Msg("stopping: letting runs in flight finish")
+	log.Info().Str("shutdown_timeout", cfg.ShutdownTimeout.String()).Msg("stopping: letting runs in flight finish")
 	if !s.Stop(cfg.ShutdownTimeout) {
 		log.Warn().Msg("runs still going at the shutdown timeout were cancelled; their windows are searched again next start")
 	}
