@@ -134,27 +134,7 @@ func (g *Generator) defendProcess(t time.Time, h *host, pidx int, c started) str
 	b = g.appendArgs(b, p)
 	b = append(b, ',')
 	b = appendCodeSignature(b, p)
-	b = append(b, `"command_line":"`...)
-	b = g.appendCommandLine(b, p)
-	b = append(b, `","entity_id":"`...)
-	b = append(b, g.entity...)
-	b = append(b, `","executable":"`...)
-	b = append(b, p.exe...)
-	b = append(b, `","name":"`...)
-	b = append(b, p.name...)
-	b = append(b, `",`...)
-	if p.parent >= 0 {
-		pp := &h.cat.procs[p.parent]
-		b = append(b, `"parent":{"entity_id":"`...)
-		b = append(b, h.procs[p.parent].entity...)
-		b = append(b, `","executable":"`...)
-		b = append(b, pp.exe...)
-		b = append(b, `","name":"`...)
-		b = append(b, pp.name...)
-		b = append(b, `","pid":`...)
-		b = appendInt(b, h.procs[p.parent].pid)
-		b = append(b, `},`...)
-	}
+	b = g.appendStartedProcess(b, h, p, true)
 	b = append(b, `"pid":`...)
 	b = appendInt(b, c.pid)
 	b = append(b, `},`...)
@@ -244,4 +224,33 @@ func (g *Generator) ephemeralPort(h *host) int64 {
 		return int64(49152 + g.intn(16384))
 	}
 	return int64(32768 + g.intn(28232))
+}
+
+// appendStartedProcess writes the fields every shipper gives a started
+// process, from its command line to its parent, leaving the object open
+// after a trailing comma. Endgame names the parent without its executable.
+func (g *Generator) appendStartedProcess(b []byte, h *host, p *proc, parentExe bool) []byte {
+	b = append(b, `"command_line":"`...)
+	b = g.appendCommandLine(b, p)
+	b = append(b, `","entity_id":"`...)
+	b = append(b, g.entity...)
+	b = append(b, `","executable":"`...)
+	b = append(b, p.exe...)
+	b = append(b, `","name":"`...)
+	b = append(b, p.name...)
+	b = append(b, `",`...)
+	if p.parent >= 0 {
+		b = append(b, `"parent":{"entity_id":"`...)
+		b = append(b, h.procs[p.parent].entity...)
+		if parentExe {
+			b = append(b, `","executable":"`...)
+			b = append(b, h.cat.procs[p.parent].exe...)
+		}
+		b = append(b, `","name":"`...)
+		b = append(b, h.cat.procs[p.parent].name...)
+		b = append(b, `","pid":`...)
+		b = appendInt(b, h.procs[p.parent].pid)
+		b = append(b, `},`...)
+	}
+	return b
 }

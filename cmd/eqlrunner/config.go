@@ -120,43 +120,60 @@ type stringsFlag []string
 func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
 func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
 
-// configFlags registers the service flags on fs; apply lays the ones given
-// over a configuration.
+// configFlags registers the service flags on fs, each with how it sets
+// the configuration, so that only the flags given are laid over the other
+// sources.
 type configFlags struct {
-	fs   *flag.FlagSet
-	file string
-	c    config
-	now  string
-	es   esConfig
-	rets int
-	rule stringsFlag
+	fs    *flag.FlagSet
+	file  string
+	apply map[string]func(*config) error
 }
 
 func newConfigFlags(fs *flag.FlagSet) *configFlags {
-	f := &configFlags{fs: fs}
+	f := &configFlags{fs: fs, apply: map[string]func(*config) error{}}
 	d := defaultConfig()
+	str := func(name, usage string, field func(*config) *string) {
+		v := fs.String(name, *field(&d), usage)
+		f.apply[name] = func(c *config) error { *field(c) = *v; return nil }
+	}
+	dur := func(name, usage string, field func(*config) *time.Duration) {
+		v := fs.Duration(name, *field(&d), usage)
+		f.apply[name] = func(c *config) error { *field(c) = *v; return nil }
+	}
 	fs.StringVar(&f.file, "config", "", "YAML configuration `file` (flags > environment > file > defaults)")
-	fs.Var(&f.rule, "rules", "rule file or directory `path` (repeatable; default: the built-in rules)")
-	fs.StringVar(&f.c.VersionLock, "version-lock", "", "detection-rules version.lock.json `file` for rules without a version")
-	fs.StringVar(&f.now, "now", "", "run as if the clock read this RFC 3339 `time` (replays, backfills, tests)")
-	fs.StringVar(&f.c.Space, "space", d.Space, "Kibana `space` of the signals")
-	fs.StringVar(&f.c.SignalsIndex, "signals-index", "", "signals `index` (default eqlrunner-signals-<space>)")
-	fs.StringVar(&f.c.RunsIndex, "runs-index", "", "run history `index` (default eqlrunner-runs-<space>)")
-	fs.DurationVar(&f.c.MaxCatchup, "max-catchup", d.MaxCatchup, "how far back a run searches `time` missed by earlier runs; older time is reported as a gap")
-	fs.DurationVar(&f.c.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "how long runs in flight may finish on SIGINT/SIGTERM")
-	fs.StringVar(&f.c.LogFormat, "log-format", d.LogFormat, "log `format`: json or console")
-	fs.StringVar(&f.c.LogLevel, "log-level", d.LogLevel, "log `level`: debug, info, warn, error")
-	fs.StringVar(&f.c.Backend, "backend", d.Backend, "where events come from and signals go: elasticsearch, local, or auto (Elasticsearch when configured)")
-	fs.StringVar(&f.c.DataDir, "data-dir", d.DataDir, "local back end `directory`: events/ (the spool), signals/, state/")
-	fs.StringVar(&f.c.Spool, "spool", "", "local back end event `directory` (default <data-dir>/events): *.ndjson[.gz], each file an index named after it")
-	fs.StringVar(&f.es.URL, "es-url", "", "Elasticsearch `URLs`, comma-separated ("+esclient.EnvURL+")")
-	fs.StringVar(&f.es.APIKey, "es-api-key", "", "Elasticsearch API `key` ("+esclient.EnvAPIKey+"; prefer the variable: flags show in ps)")
-	fs.StringVar(&f.es.Username, "es-username", "", "Elasticsearch `user` ("+esclient.EnvUsername+")")
-	fs.StringVar(&f.es.Password, "es-password", "", "Elasticsearch `password` ("+esclient.EnvPassword+"; prefer the variable)")
-	fs.StringVar(&f.es.CACert, "es-ca-cert", "", "PEM `file` of the CA that signed Elasticsearch's certificate ("+esclient.EnvCACert+")")
-	fs.StringVar(&f.es.CloudID, "es-cloud-id", "", "Elastic Cloud `id` ("+esclient.EnvCloudID+")")
-	fs.BoolVar(&f.es.Insecure, "es-insecure", false, "do not verify Elasticsearch's TLS certificate")
-	fs.IntVar(&f.rets, "es-max-retries", esclient.DefaultMaxRetries, "retries of a request after a connection error, 429, 502, 503 or 504")
+	var rulePaths stringsFlag
+	fs.Var(&rulePaths, "rules", "rule file or directory `path` (repeatable; default: the built-in rules)")
+	f.apply["rules"] = func(c *config) error { c.Rules = rulePaths; return nil }
+	str("version-lock", "detection-rules version.lock.json `file` for rules without a version", func(c *config) *string { return &c.VersionLock })
+	now := fs.String("now", "", "run as if the clock read this RFC 3339 `time` (replays, backfills, tests)")
+	f.apply["now"] = func(c *config) error {
+		t, err := time.Parse(time.RFC3339Nano, *now)
+		if err != nil {
+			return fmt.Errorf("--now: want an RFC 3339 time like 2026-12-04T10:05:00Z, got %q", *now)
+		}
+		c.Now = t
+		return nil
+	}
+	str("space", "Kibana `space` of the signals", func(c *config) *string { return &c.Space })
+	str("signals-index", "signals `index` (default eqlrunner-signals-<space>)", func(c *config) *string { return &c.SignalsIndex })
+	str("runs-index", "run history `index` (default eqlrunner-runs-<space>)", func(c *config) *string { return &c.RunsIndex })
+	dur("max-catchup", "how far back a run searches `time` missed by earlier runs; older time is reported as a gap", func(c *config) *time.Duration { return &c.MaxCatchup })
+	dur("shutdown-timeout", "how long runs in flight may finish on SIGINT/SIGTERM", func(c *config) *time.Duration { return &c.ShutdownTimeout })
+	str("log-format", "log `format`: json or console", func(c *config) *string { return &c.LogFormat })
+	str("log-level", "log `level`: debug, info, warn, error", func(c *config) *string { return &c.LogLevel })
+	str("backend", "where events come from and signals go: elasticsearch, local, or auto (Elasticsearch when configured)", func(c *config) *string { return &c.Backend })
+	str("data-dir", "local back end `directory`: events/ (the spool), signals/, state/", func(c *config) *string { return &c.DataDir })
+	str("spool", "local back end event `directory` (default <data-dir>/events): *.ndjson[.gz], each file an index named after it", func(c *config) *string { return &c.Spool })
+	str("es-url", "Elasticsearch `URLs`, comma-separated ("+esclient.EnvURL+")", func(c *config) *string { return &c.Elasticsearch.URL })
+	str("es-api-key", "Elasticsearch API `key` ("+esclient.EnvAPIKey+"; prefer the variable: flags show in ps)", func(c *config) *string { return &c.Elasticsearch.APIKey })
+	str("es-username", "Elasticsearch `user` ("+esclient.EnvUsername+")", func(c *config) *string { return &c.Elasticsearch.Username })
+	str("es-password", "Elasticsearch `password` ("+esclient.EnvPassword+"; prefer the variable)", func(c *config) *string { return &c.Elasticsearch.Password })
+	str("es-ca-cert", "PEM `file` of the CA that signed Elasticsearch's certificate ("+esclient.EnvCACert+")", func(c *config) *string { return &c.Elasticsearch.CACert })
+	str("es-cloud-id", "Elastic Cloud `id` ("+esclient.EnvCloudID+")", func(c *config) *string { return &c.Elasticsearch.CloudID })
+	insecure := fs.Bool("es-insecure", false, "do not verify Elasticsearch's TLS certificate")
+	f.apply["es-insecure"] = func(c *config) error { c.Elasticsearch.Insecure = *insecure; return nil }
+	retries := fs.Int("es-max-retries", esclient.DefaultMaxRetries, "retries of a request after a connection error, 429, 502, 503 or 504")
+	f.apply["es-max-retries"] = func(c *config) error { c.Elasticsearch.MaxRetries = retries; return nil }
 	return f
 }
 
@@ -177,57 +194,13 @@ func (f *configFlags) load(getenv func(string) string) (config, error) {
 			*dst = v
 		}
 	}
-	var err error
+	var errs []error
 	f.fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "rules":
-			c.Rules = f.rule
-		case "version-lock":
-			c.VersionLock = f.c.VersionLock
-		case "space":
-			c.Space = f.c.Space
-		case "signals-index":
-			c.SignalsIndex = f.c.SignalsIndex
-		case "runs-index":
-			c.RunsIndex = f.c.RunsIndex
-		case "max-catchup":
-			c.MaxCatchup = f.c.MaxCatchup
-		case "shutdown-timeout":
-			c.ShutdownTimeout = f.c.ShutdownTimeout
-		case "log-format":
-			c.LogFormat = f.c.LogFormat
-		case "log-level":
-			c.LogLevel = f.c.LogLevel
-		case "backend":
-			c.Backend = f.c.Backend
-		case "data-dir":
-			c.DataDir = f.c.DataDir
-		case "spool":
-			c.Spool = f.c.Spool
-		case "es-url":
-			c.Elasticsearch.URL = f.es.URL
-		case "es-api-key":
-			c.Elasticsearch.APIKey = f.es.APIKey
-		case "es-username":
-			c.Elasticsearch.Username = f.es.Username
-		case "es-password":
-			c.Elasticsearch.Password = f.es.Password
-		case "es-ca-cert":
-			c.Elasticsearch.CACert = f.es.CACert
-		case "es-cloud-id":
-			c.Elasticsearch.CloudID = f.es.CloudID
-		case "es-insecure":
-			c.Elasticsearch.Insecure = f.es.Insecure
-		case "es-max-retries":
-			c.Elasticsearch.MaxRetries = &f.rets
-		case "now":
-			c.Now, err = time.Parse(time.RFC3339Nano, f.now)
-			if err != nil {
-				err = fmt.Errorf("--now: want an RFC 3339 time like 2026-12-04T10:05:00Z, got %q", f.now)
-			}
+		if apply, ok := f.apply[fl.Name]; ok {
+			errs = append(errs, apply(&c))
 		}
 	})
-	if err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
 	return c, c.check()
