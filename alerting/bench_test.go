@@ -1,6 +1,8 @@
 package alerting
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"path/filepath"
 	"testing"
 )
@@ -8,7 +10,7 @@ import (
 // BenchmarkEventSignal builds the signal of one Elastic Defend event for the
 // built-in rule: what a run pays per match.
 func BenchmarkEventSignal(b *testing.B) {
-	rule := seedRule(b)
+	rule := seedrule.Rule(b)
 	ev := readHit(b, filepath.Join("testdata", "hits", "defend.json"))
 	builder := NewBuilder(rule, testRun)
 	b.ReportAllocs()

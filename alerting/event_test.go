@@ -1,6 +1,8 @@
 package alerting
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"encoding/json"
 	"testing"
 
@@ -96,7 +98,7 @@ func TestSanitizeStripsForeignAlertFieldsAndCopiesEventFields(t *testing.T) {
 
 func TestEventSignalReplacesEventKindAndTimestamp(t *testing.T) {
 	ev := query.Event{Index: "logs-a", ID: "1", Source: json.RawMessage(`{"@timestamp":"2026-12-04T10:00:00+01:00","event":{"kind":"event"}}`)}
-	sig, err := NewBuilder(seedRule(t), testRun).Event(ev)
+	sig, err := NewBuilder(seedrule.Rule(t), testRun).Event(ev)
 	if err != nil {
 		t.Fatal(err)
 	}

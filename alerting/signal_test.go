@@ -1,6 +1,8 @@
 package alerting
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -10,22 +12,12 @@ import (
 
 	"github.com/eqlrunner/eqlrunner/internal/golden"
 	"github.com/eqlrunner/eqlrunner/query"
-	"github.com/eqlrunner/eqlrunner/rules"
 )
 
 var (
 	testNow = time.Date(2026, 12, 4, 10, 5, 0, 123_000_000, time.UTC)
 	testRun = Run{Space: DefaultSpace, ExecutionID: "6c1a7d3e-2b4f-4e8a-9c0d-5f6e7a8b9c0d", Now: testNow}
 )
-
-func seedRule(t testing.TB) *rules.Rule {
-	t.Helper()
-	res := rules.Builtin(rules.LoadOptions{})
-	if len(res.Rules) != 1 || len(res.Problems) != 0 {
-		t.Fatalf("built-in rules: %d rules, problems %v", len(res.Rules), res.Problems)
-	}
-	return res.Rules[0]
-}
 
 func readHit(t testing.TB, path string) query.Event {
 	t.Helper()
@@ -54,7 +46,7 @@ func document(t testing.TB, s Signal) []byte {
 }
 
 func TestSeedRuleSignalsMatchGoldenDocuments(t *testing.T) {
-	rule := seedRule(t)
+	rule := seedrule.Rule(t)
 	for _, name := range []string{"defend", "sysmon", "endgame"} {
 		t.Run(name, func(t *testing.T) {
 			ev := readHit(t, filepath.Join("testdata", "hits", name+".json"))
@@ -79,7 +71,7 @@ func TestSignalIDIsKibanasGenerateIDWithTheRuleID(t *testing.T) {
 }
 
 func TestSignalIDDependsOnEventRuleAndSpaceOnly(t *testing.T) {
-	rule := seedRule(t)
+	rule := seedrule.Rule(t)
 	ev := readHit(t, filepath.Join("testdata", "hits", "defend.json"))
 	first, err := NewBuilder(rule, testRun).Event(ev)
 	if err != nil {
@@ -115,7 +107,7 @@ func TestSignalIDDependsOnEventRuleAndSpaceOnly(t *testing.T) {
 
 func TestEventWithBadSourceIsAnErrorNamingIt(t *testing.T) {
 	ev := query.Event{Index: "logs-x", ID: "abc", Source: json.RawMessage(`["not", "an", "object"]`)}
-	_, err := NewBuilder(seedRule(t), testRun).Event(ev)
+	_, err := NewBuilder(seedrule.Rule(t), testRun).Event(ev)
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("logs-x/abc")) {
 		t.Fatalf("err = %v, want an error naming logs-x/abc", err)
 	}

@@ -1,6 +1,8 @@
 package alerting
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,7 +70,7 @@ func sid(id string) string {
 	return SignalID("logs", id, DefaultSpace, "e94262f2-c1e9-4d3f-a907-aeab16712e1a")
 }
 
-func newBuilder(t *testing.T) *Builder { return NewBuilder(seedRule(t), testRun) }
+func newBuilder(t *testing.T) *Builder { return NewBuilder(seedrule.Rule(t), testRun) }
 
 func matches(n int) []Match {
 	out := make([]Match, n)

@@ -3,8 +3,8 @@ package query
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 )

@@ -1,6 +1,8 @@
 package scheduler_test
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"context"
 	"fmt"
 	"testing"
@@ -20,7 +22,7 @@ func BenchmarkRunBusyWindow(b *testing.B) {
 	for i := range 1000 {
 		search.Add(ingested(fmt.Sprintf("ev%04d", i), t0.Add(-8*time.Minute).Add(time.Duration(i)*400*time.Millisecond)))
 	}
-	rule := seedRule(&testing.T{})
+	rule := seedrule.Rule(&testing.T{})
 	b.ReportAllocs()
 	for b.Loop() {
 		store := memstore.New()

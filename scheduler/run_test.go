@@ -1,6 +1,8 @@
 package scheduler_test
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,15 +22,6 @@ import (
 
 var t0 = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
-func seedRule(t *testing.T) *rules.Rule {
-	t.Helper()
-	res := rules.Builtin(rules.LoadOptions{})
-	if len(res.Rules) != 1 {
-		t.Fatal(res.Problems)
-	}
-	return res.Rules[0]
-}
-
 // ingested is an event ingested at t (its event.ingested), which happened
 // a little earlier.
 func ingested(id string, t time.Time) query.Event {
@@ -46,7 +39,7 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...func(*scheduler.RunnerOptions)) *env {
 	t.Helper()
-	e := &env{search: &fakesearch.Searcher{}, store: memstore.New(), rule: seedRule(t)}
+	e := &env{search: &fakesearch.Searcher{}, store: memstore.New(), rule: seedrule.Rule(t)}
 	e.runner = e.restart(t, opts...)
 	return e
 }

@@ -1,6 +1,8 @@
 package eqlsearch
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,23 +15,13 @@ import (
 	"github.com/eqlrunner/eqlrunner/internal/golden"
 	"github.com/eqlrunner/eqlrunner/internal/sharedcorpus"
 	"github.com/eqlrunner/eqlrunner/query"
-	"github.com/eqlrunner/eqlrunner/rules"
 )
-
-func seedRule(t *testing.T) *rules.Rule {
-	t.Helper()
-	res := rules.Builtin(rules.LoadOptions{})
-	if len(res.Rules) != 1 {
-		t.Fatalf("built-in rules: %v", res.Problems)
-	}
-	return res.Rules[0]
-}
 
 // seedRequest is the search of the spec's worked example: a run started at
 // 2025-06-10T14:05:00.123Z with from now-9m.
 func seedRequest(t *testing.T) query.Request {
 	now := time.Date(2025, 6, 10, 14, 5, 0, 123_000_000, time.UTC)
-	r := seedRule(t)
+	r := seedrule.Rule(t)
 	return query.Request{Rule: r, Window: query.Window{From: now.Add(-9 * time.Minute), To: now}, Size: r.MaxSignals}
 }
 

@@ -1,6 +1,8 @@
 package local
 
 import (
+	"github.com/eqlrunner/eqlrunner/internal/seedrule"
+
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -14,19 +16,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/eqlrunner/eqlrunner/query"
-	"github.com/eqlrunner/eqlrunner/rules"
 )
 
 var t0 = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-
-func seedRule(t *testing.T) *rules.Rule {
-	t.Helper()
-	res := rules.Builtin(rules.LoadOptions{})
-	if len(res.Rules) != 1 {
-		t.Fatal(res.Problems)
-	}
-	return res.Rules[0]
-}
 
 // fileEvent is a line the seed rule matches (or not, with another process).
 func fileEvent(name, process string, ts, ingested time.Time) string {
@@ -68,7 +60,7 @@ func names(resp *query.Response) []string {
 
 func TestSearchSelectsFilesByIndexPatternAndEventsByWindow(t *testing.T) {
 	dir := t.TempDir()
-	rule := seedRule(t)
+	rule := seedrule.Rule(t)
 	from, to := t0.Add(-9*time.Minute), t0
 	write(t, filepath.Join(dir, "endpoint", "logs-endpoint.events.file-default.ndjson"),
 		fileEvent("in.dll", "lsass.exe", t0.Add(-time.Hour), t0.Add(-time.Minute)),  // ingested in the window
@@ -111,7 +103,7 @@ func TestSearchSelectsFilesByIndexPatternAndEventsByWindow(t *testing.T) {
 
 func TestSearchWithNoMatchingFileReportsNoIndices(t *testing.T) {
 	s := New(filepath.Join(t.TempDir(), "does-not-exist"), zerolog.Nop())
-	resp, err := s.Search(context.Background(), query.Request{Rule: seedRule(t), Window: query.Window{From: t0, To: t0}, Size: 10})
+	resp, err := s.Search(context.Background(), query.Request{Rule: seedrule.Rule(t), Window: query.Window{From: t0, To: t0}, Size: 10})
 	if err != nil || !resp.NoIndices {
 		t.Fatalf("resp %+v, err %v; want NoIndices", resp, err)
 	}
@@ -127,7 +119,7 @@ func TestAGrowingFilesLastLineWaitsForItsNewline(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	s := New(dir, zerolog.New(&logs))
-	resp, err := s.Search(context.Background(), query.Request{Rule: seedRule(t), Window: query.Window{From: t0.Add(-9 * time.Minute), To: t0}, Size: 10})
+	resp, err := s.Search(context.Background(), query.Request{Rule: seedrule.Rule(t), Window: query.Window{From: t0.Add(-9 * time.Minute), To: t0}, Size: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +134,7 @@ func TestBadLinesAreReportedOnceWithFileAndLine(t *testing.T) {
 	write(t, path, fileEvent("a.dll", "lsass.exe", t0.Add(-time.Minute), time.Time{}), `{"oops":`)
 	var logs bytes.Buffer
 	s := New(dir, zerolog.New(&logs))
-	req := query.Request{Rule: seedRule(t), Window: query.Window{From: t0.Add(-9 * time.Minute), To: t0}, Size: 10}
+	req := query.Request{Rule: seedrule.Rule(t), Window: query.Window{From: t0.Add(-9 * time.Minute), To: t0}, Size: 10}
 	for range 2 {
 		if _, err := s.Search(context.Background(), req); err != nil {
 			t.Fatal(err)
