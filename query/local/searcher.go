@@ -120,9 +120,9 @@ func (s *Searcher) Search(ctx context.Context, req query.Request) (*query.Respon
 			if !ok || t.Before(req.Window.From) || t.After(req.Window.To) {
 				return
 			}
-			// Event queries keep only matches; sequences and samples need
-			// every event of the window to decide.
-			if p.prog.Kind == eql.EventKind && !p.prog.Match(doc) {
+			// Only events that can change the result are kept: matches of
+			// an event query, events matching a stage of a sequence.
+			if !p.prog.Relevant(doc) {
 				return
 			}
 			id := query.FileEventID(line)
