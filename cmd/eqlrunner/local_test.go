@@ -233,3 +233,32 @@ func TestDemoWritesSignalsWithinSeconds(t *testing.T) {
 		t.Errorf("the demo did not say what it does:\n%s", errOut.String())
 	}
 }
+
+func TestLocalSequenceAcrossSpoolFiles(t *testing.T) {
+	c := newLocalCLI(t)
+	c.spool("logs-endpoint.events.process-default", map[string]any{
+		"@timestamp": t0.Add(-3 * time.Minute).Format(time.RFC3339Nano),
+		"event":      map[string]any{"category": "process", "type": "start"},
+		"host":       map[string]any{"name": "ws-1"}, "process": map[string]any{"name": "cmd.exe"},
+	})
+	c.spool("logs-endpoint.events.file-default", map[string]any{
+		"@timestamp": t0.Add(-3*time.Minute + 20*time.Second).Format(time.RFC3339Nano),
+		"event":      map[string]any{"category": "file", "type": "creation"},
+		"host":       map[string]any{"name": "ws-1"}, "process": map[string]any{"name": "cmd.exe"},
+		"file":       map[string]any{"name": "dropper.exe", "extension": "exe"},
+	})
+	r := c.once(t0, "--rules", filepath.Join("testdata", "rules", "sequence.toml"))
+	if r.code != 0 {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	data, err := os.ReadFile(c.signalsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != 3 {
+		t.Errorf("%d signals, want a shell and 2 building blocks:\n%s", n, data)
+	}
+	if !strings.Contains(string(data), `"kibana.alert.building_block_type":"default"`) {
+		t.Error("no building block")
+	}
+}
