@@ -32,6 +32,10 @@ type Problem struct {
 	Field   string // Empty when the problem is about the whole file or rule.
 	Message string
 	Warning bool
+	// Unsupported marks the error of a rule whose type eqlrunner does not run
+	// (query, esql, ...): a caller loading a mixed rule repository may leave
+	// those rules out with a count instead of failing.
+	Unsupported bool
 }
 
 // String formats the problem as path:line: field: message, with "warning: "

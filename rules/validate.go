@@ -45,6 +45,7 @@ func validate(r *Rule) []Problem {
 		return ps
 	default:
 		errorf("type", "unsupported rule type %q: eqlrunner runs EQL rules only", r.Type)
+		ps[len(ps)-1].Unsupported = true
 		return ps
 	}
 	if r.Language != "" && r.Language != "eql" {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -464,5 +465,24 @@ func TestValidateReportsEveryProblemAtItsKey(t *testing.T) {
 				t.Errorf("loaded rules (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestUnsupportedTypesAreMarked lets a caller loading a mixed repository
+// leave out the rules of other types and nothing else.
+func TestUnsupportedTypesAreMarked(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"query.toml":    ruleTOML(`type = "query"`),
+		"missing.toml":  ruleTOML("-type"),
+		"badscore.toml": ruleTOML(`risk_score = 300`),
+	})
+	res, _ := loadIn(t, dir, LoadOptions{}, ".")
+	got := map[string]bool{}
+	for _, p := range res.Problems {
+		got[filepath.Base(p.Pos.Path)+" "+p.Field] = p.Unsupported
+	}
+	want := map[string]bool{"query.toml type": true, "missing.toml type": false, "badscore.toml risk_score": false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Unsupported by problem (-want +got):\n%s", diff)
 	}
 }

@@ -245,7 +245,7 @@ func TestLocalSequenceAcrossSpoolFiles(t *testing.T) {
 		"@timestamp": t0.Add(-3*time.Minute + 20*time.Second).Format(time.RFC3339Nano),
 		"event":      map[string]any{"category": "file", "type": "creation"},
 		"host":       map[string]any{"name": "ws-1"}, "process": map[string]any{"name": "cmd.exe"},
-		"file":       map[string]any{"name": "dropper.exe", "extension": "exe"},
+		"file": map[string]any{"name": "dropper.exe", "extension": "exe"},
 	})
 	r := c.once(t0, "--rules", filepath.Join("testdata", "rules", "sequence.toml"))
 	if r.code != 0 {
