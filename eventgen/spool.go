@@ -58,16 +58,24 @@ func Stream(ctx context.Context, w io.Writer, opts Options, count int) (Stats, e
 // Files are only ever written whole lines at a time, flushed when a batch
 // is done (in real time, every tick), so a reader that stops at the last
 // newline never sees half an event.
+//
+// In real time, files roll over every hour, named <index>-<yyyy.mm.dd-hh>
+// (still selected by the patterns that select <index>, as Elasticsearch's
+// dated indices are), so that a service searching the spool can pass over
+// the hours a window does not reach, however long the spool runs.
 func Spool(ctx context.Context, dir string, opts Options, count int) (Stats, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("eventgen: spool: %w", err)
 	}
-	s := &dirSink{dir: dir, files: map[string]*fileBatch{}}
+	s := &dirSink{dir: dir, files: map[string]*fileBatch{}, hourly: count == 0}
 	st, err := generate(ctx, s, opts, count)
 	for _, f := range s.files {
 		if cerr := f.file.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("eventgen: spool: %w", cerr)
 		}
+		s.closed = append(s.closed, f)
+	}
+	for _, f := range s.closed {
 		st.Files = append(st.Files, FileStats{Path: f.path, Events: f.events, Bytes: f.bytes})
 	}
 	slices.SortFunc(st.Files, func(a, b FileStats) int { return cmp.Compare(a.Path, b.Path) })
@@ -167,26 +175,47 @@ func (s *streamSink) add(ev Event) error { return s.out.add(ev.Line) }
 func (s *streamSink) flush() error       { return s.out.flush() }
 
 type dirSink struct {
-	dir   string
-	files map[string]*fileBatch // by index
+	dir    string
+	files  map[string]*fileBatch // The open file of each index.
+	closed []*fileBatch          // Files rolled over.
+	hourly bool
 }
 
 type fileBatch struct {
 	batch
 	file          *os.File
 	path          string
+	hour          string // The hour it holds, when files roll over.
 	events, bytes int64
 }
 
 func (s *dirSink) add(ev Event) error {
 	f := s.files[ev.Index]
+	var hour string
+	if s.hourly {
+		hour = ev.Time.UTC().Format("2006.01.02-15")
+	}
+	if f != nil && f.hour != hour {
+		if err := f.flush(); err != nil {
+			return fmt.Errorf("eventgen: spool: %w", err)
+		}
+		if err := f.file.Close(); err != nil {
+			return fmt.Errorf("eventgen: spool: %w", err)
+		}
+		s.closed = append(s.closed, f)
+		f = nil
+	}
 	if f == nil {
-		path := filepath.Join(s.dir, ev.Index+".ndjson")
+		name := ev.Index
+		if hour != "" {
+			name += "-" + hour
+		}
+		path := filepath.Join(s.dir, name+".ndjson")
 		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			return fmt.Errorf("eventgen: spool: %w", err)
 		}
-		f = &fileBatch{batch: batch{w: file}, file: file, path: path}
+		f = &fileBatch{batch: batch{w: file}, file: file, path: path, hour: hour}
 		s.files[ev.Index] = f
 	}
 	f.events++

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -205,4 +206,35 @@ func TestStreamStopsOnCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || st.Events != 0 {
 		t.Errorf("Stream on a cancelled context: %d events, %v; want none and context.Canceled", st.Events, err)
 	}
+}
+
+// TestSpoolRealTimeRollsFilesOverHourly checks that a long real-time spool
+// leaves one file per index and hour, each named so that the index's
+// patterns still select it.
+func TestSpoolRealTimeRollsFilesOverHourly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(t.Context())
+		// Start a minute before an hour turns.
+		time.Sleep(time.Until(time.Now().Truncate(time.Hour).Add(time.Hour - time.Minute)))
+		done := make(chan error)
+		go func() {
+			_, err := Spool(ctx, dir, Options{Seed: 1, Rate: 5, Sources: []Source{Endgame}}, 0)
+			done <- err
+		}()
+		time.Sleep(2 * time.Minute)
+		synctest.Wait()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for name := range readSpool(t, dir) {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		if len(names) != 2 || !strings.HasPrefix(names[0], "endgame-3.61.0-000017-") || names[0] == names[1] {
+			t.Errorf("files %v, want one per hour named after the index", names)
+		}
+	})
 }
