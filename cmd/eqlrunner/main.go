@@ -38,6 +38,7 @@ func commands() []command {
 		{"run", "run the rules on their schedule until SIGINT or SIGTERM", runDaemon},
 		{"once", "run every rule once, then exit", runOnce},
 		{"query", "evaluate an EQL query over NDJSON events", runQuery},
+		{"hunt", "run rules over NDJSON event files and write their signals", runHunt},
 		{"generate", "write realistic ECS endpoint events as NDJSON", runGenerate},
 		{"validate", "load and check rules; print every problem", runValidate},
 		{"version", "print the version", runVersion},

@@ -1,10 +1,12 @@
 package eql
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -16,19 +18,76 @@ import (
 // the Doc's use. A Decoder is not safe for concurrent use.
 type Decoder struct {
 	table   *FieldTable
-	paths   map[string]pathInfo
-	formats map[FieldID][]dateFormat
-	path    []byte
+	root    *pathNode
+	formats [][]dateFormat // Per FieldID; nil for fields that are no dates.
 	scratch []byte
 	depth   int
 }
 
-// pathInfo says what a JSON path is to the decoder: a field it reads (leaf)
-// and/or a prefix of fields it reads (under).
-type pathInfo struct {
-	id    FieldID
-	leaf  bool
-	under bool
+// pathNode is one step of the field paths the decoder reads: the fields
+// form a tree by their dotted names ("process" → "name"), which the decoder
+// walks along the JSON's keys, a dotted key taking several steps at once.
+type pathNode struct {
+	id   FieldID
+	leaf bool // A field ends here.
+	// The steps below, by name: a short list is searched in order (most
+	// objects of a rule set have a handful of wanted keys), a long one
+	// through index.
+	names []string
+	kids  []*pathNode
+	index map[string]*pathNode
+}
+
+// maxListedKids is how many steps below a node are searched in order.
+const maxListedKids = 8
+
+func (n *pathNode) add(name string) *pathNode {
+	if k := n.child(name); k != nil {
+		return k
+	}
+	k := &pathNode{}
+	n.names = append(n.names, name)
+	n.kids = append(n.kids, k)
+	if len(n.kids) > maxListedKids {
+		if n.index == nil {
+			n.index = make(map[string]*pathNode, len(n.kids))
+			for i, name := range n.names {
+				n.index[name] = n.kids[i]
+			}
+		}
+		n.index[name] = k
+	}
+	return k
+}
+
+// child is the step called name, nil when no field lies that way.
+func (n *pathNode) child(name string) *pathNode {
+	if n.index != nil {
+		return n.index[name]
+	}
+	for i, k := range n.names {
+		if len(k) == len(name) && k == name {
+			return n.kids[i]
+		}
+	}
+	return nil
+}
+
+// walk follows a JSON key from n: one step, or several for a dotted key.
+func (n *pathNode) walk(key []byte, dotted bool) *pathNode {
+	if !dotted {
+		return n.child(unsafeString(key))
+	}
+	start := 0
+	for i, c := range key {
+		if c == '.' {
+			if n = n.child(unsafeString(key[start:i])); n == nil {
+				return nil
+			}
+			start = i + 1
+		}
+	}
+	return n.child(unsafeString(key[start:]))
 }
 
 // maxJSONDepth bounds the nesting the decoder follows.
@@ -38,7 +97,7 @@ const maxJSONDepth = 512
 // gives the date formats of this input's date fields (each index of
 // Elasticsearch has its own mapping).
 func NewDecoder(t *FieldTable, schema *Schema) (*Decoder, error) {
-	d := &Decoder{table: t, paths: map[string]pathInfo{}, formats: map[FieldID][]dateFormat{}}
+	d := &Decoder{table: t, root: &pathNode{}, formats: make([][]dateFormat, t.Len())}
 	formats, err := schema.dateFormats()
 	if err != nil {
 		return nil, err
@@ -46,16 +105,11 @@ func NewDecoder(t *FieldTable, schema *Schema) (*Decoder, error) {
 	def, _ := newDateFormat("strict_date_optional_time||epoch_millis")
 	for i, name := range t.names {
 		id := FieldID(i)
-		info := d.paths[name]
-		info.id, info.leaf = id, true
-		d.paths[name] = info
-		for j := 0; j < len(name); j++ {
-			if name[j] == '.' {
-				prefix := d.paths[name[:j]]
-				prefix.under = true
-				d.paths[name[:j]] = prefix
-			}
+		n := d.root
+		for _, step := range strings.Split(name, ".") {
+			n = n.add(step)
 		}
+		n.id, n.leaf = id, true
 		if fs, ok := formats[name]; ok {
 			d.formats[id] = fs
 		} else if t.IsDate(id) {
@@ -74,14 +128,13 @@ func (d *Decoder) Decode(line []byte, doc *Doc) (err error) {
 	if len(doc.vals) < d.table.Len() {
 		doc.grow(d.table.Len())
 	}
-	d.path = d.path[:0]
 	d.depth = 0
 	s := scanner{b: line}
 	s.space()
 	if s.peek() != '{' {
 		return errors.New("event is not a JSON object")
 	}
-	if err := d.object(&s, doc, true); err != nil {
+	if err := d.object(&s, doc, d.root); err != nil {
 		return err
 	}
 	s.space()
@@ -97,6 +150,10 @@ type scanner struct {
 }
 
 func (s *scanner) space() {
+	// Events are mostly written without spaces: make that case cheap.
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\r', '\n':
@@ -118,9 +175,8 @@ func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("invalid JSON at offset %d: %s", s.i, fmt.Sprintf(format, args...))
 }
 
-// object reads {...}; want says whether some field lies under the current
-// path.
-func (d *Decoder) object(s *scanner, doc *Doc, want bool) error {
+// object reads {...} whose keys lead on from node.
+func (d *Decoder) object(s *scanner, doc *Doc, node *pathNode) error {
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > maxJSONDepth {
@@ -132,13 +188,12 @@ func (d *Decoder) object(s *scanner, doc *Doc, want bool) error {
 		s.i++
 		return nil
 	}
-	base := len(d.path)
 	for {
 		s.space()
 		if s.peek() != '"' {
 			return s.errorf("expected a key")
 		}
-		key, err := d.str(s)
+		key, dotted, err := d.key(s)
 		if err != nil {
 			return err
 		}
@@ -148,13 +203,8 @@ func (d *Decoder) object(s *scanner, doc *Doc, want bool) error {
 		}
 		s.i++
 		s.space()
-		if want {
-			if base > 0 {
-				d.path = append(d.path, '.')
-			}
-			d.path = append(d.path, key...)
-			err = d.value(s, doc)
-			d.path = d.path[:base]
+		if next := node.walk(key, dotted); next != nil {
+			err = d.value(s, doc, next)
 		} else {
 			err = skipValue(s, d.depth)
 		}
@@ -174,29 +224,24 @@ func (d *Decoder) object(s *scanner, doc *Doc, want bool) error {
 	}
 }
 
-// value reads the value at the current path.
-func (d *Decoder) value(s *scanner, doc *Doc) error {
-	info := d.paths[string(d.path)]
-	id, leaf, under := info.id, info.leaf, info.under
+// value reads the value at node.
+func (d *Decoder) value(s *scanner, doc *Doc, node *pathNode) error {
 	switch c := s.peek(); {
 	case c == '{':
-		if under {
-			return d.object(s, doc, true)
+		if len(node.kids) > 0 {
+			return d.object(s, doc, node)
 		}
 		return skipValue(s, d.depth)
 	case c == '[':
-		if !leaf && !under {
-			return skipValue(s, d.depth)
-		}
-		return d.array(s, doc, id, leaf, under)
+		return d.array(s, doc, node)
 	}
-	if !leaf {
+	if !node.leaf {
 		return skipValue(s, d.depth)
 	}
-	return d.scalar(s, doc, id)
+	return d.scalar(s, doc, node.id)
 }
 
-func (d *Decoder) array(s *scanner, doc *Doc, id FieldID, leaf, under bool) error {
+func (d *Decoder) array(s *scanner, doc *Doc, node *pathNode) error {
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > maxJSONDepth {
@@ -213,15 +258,15 @@ func (d *Decoder) array(s *scanner, doc *Doc, id FieldID, leaf, under bool) erro
 		var err error
 		switch c := s.peek(); {
 		case c == '{':
-			if under {
-				err = d.object(s, doc, true)
+			if len(node.kids) > 0 {
+				err = d.object(s, doc, node)
 			} else {
 				err = skipValue(s, d.depth)
 			}
 		case c == '[':
-			err = d.array(s, doc, id, leaf, under)
-		case leaf:
-			err = d.scalar(s, doc, id)
+			err = d.array(s, doc, node)
+		case node.leaf:
+			err = d.scalar(s, doc, node.id)
 		default:
 			err = skipValue(s, d.depth)
 		}
@@ -290,7 +335,7 @@ func (d *Decoder) scalar(s *scanner, doc *Doc, id FieldID) error {
 			return s.errorf("invalid number %q", num)
 		}
 	}
-	if fs, ok := d.formats[id]; ok {
+	if fs := d.formats[id]; fs != nil {
 		ns, ok := parseDateValue(v, fs)
 		if !ok {
 			return fmt.Errorf("field [%s]: cannot parse [%s] as a date", d.table.Name(id), v.String())
@@ -331,23 +376,65 @@ func unsafeString(b []byte) string {
 func (d *Decoder) str(s *scanner) ([]byte, error) {
 	s.i++ // "
 	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		if c == '"' {
-			out := s.b[start:s.i]
-			s.i++
-			return out, nil
-		}
-		if c == '\\' {
-			return d.unescape(s, start)
-		}
-		if c < 0x20 {
-			return nil, s.errorf("control character in string")
-		}
-		s.i++
+	b := s.b
+	i := s.i
+	for i < len(b) && strStop[b[i]] != 1 {
+		i++
 	}
-	return nil, s.errorf("unterminated string")
+	s.i = i
+	switch {
+	case i == len(b):
+		return nil, s.errorf("unterminated string")
+	case b[i] == '"':
+		s.i++
+		return b[start:i], nil
+	case b[i] == '\\':
+		return d.unescape(s, start)
+	}
+	return nil, s.errorf("control character in string")
 }
+
+// key reads an object's key as str does, and reports whether it holds a
+// dot, which makes it several steps of a path ({"process.name": …}): the
+// scan that finds its end finds its dots.
+func (d *Decoder) key(s *scanner) (key []byte, dotted bool, err error) {
+	s.i++ // "
+	start := s.i
+	b := s.b
+	i := s.i
+	for ; i < len(b); i++ {
+		if c := b[i]; strStop[c] != 0 {
+			if c != '.' {
+				break
+			}
+			dotted = true
+		}
+	}
+	s.i = i
+	switch {
+	case i == len(b):
+		return nil, false, s.errorf("unterminated string")
+	case b[i] == '"':
+		s.i++
+		return b[start:i], dotted, nil
+	case b[i] == '\\':
+		key, err = d.unescape(s, start)
+		return key, bytes.IndexByte(key, '.') >= 0, err
+	}
+	return nil, false, s.errorf("control character in string")
+}
+
+// strStop marks the bytes that end the plain run of a JSON string (1):
+// the closing quote, an escape, and the control characters JSON forbids;
+// and the dots of a key (2).
+var strStop = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = 1
+	}
+	t['"'], t['\\'] = 1, 1
+	t['.'] = 2
+	return t
+}()
 
 func (d *Decoder) unescape(s *scanner, start int) ([]byte, error) {
 	buf := append(d.scratch[:0], s.b[start:s.i]...)
@@ -423,19 +510,24 @@ func skipValue(s *scanner, depth int) error {
 	s.space()
 	switch c := s.peek(); {
 	case c == '"':
+		// Find the closing quote a word at a time: it is the first one
+		// after an even run of backslashes.
 		s.i++
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case '\\':
-				s.i += 2
-				continue
-			case '"':
-				s.i++
+		for {
+			q := bytes.IndexByte(s.b[s.i:], '"')
+			if q < 0 {
+				s.i = len(s.b)
+				return s.errorf("unterminated string")
+			}
+			s.i += q + 1
+			escapes := 0
+			for k := s.i - 2; k >= 0 && s.b[k] == '\\'; k-- {
+				escapes++
+			}
+			if escapes%2 == 0 {
 				return nil
 			}
-			s.i++
 		}
-		return s.errorf("unterminated string")
 	case c == '{' || c == '[':
 		end := byte('}')
 		if c == '[' {

@@ -1,6 +1,7 @@
 package eql
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -17,6 +18,8 @@ func TestDecode(t *testing.T) {
 		{"nested object", `{"process":{"name":"cmd.exe"}}`, "process.name", []Value{StringValue("cmd.exe")}},
 		{"dotted key", `{"process.name":"cmd.exe"}`, "process.name", []Value{StringValue("cmd.exe")}},
 		{"mixed dotted and nested", `{"process":{"parent.name":"x"}}`, "process.parent.name", []Value{StringValue("x")}},
+		{"escaped dotted key", `{"process\u002ename":"x"}`, "process.name", []Value{StringValue("x")}},
+		{"empty step", `{"process.":{"name":"x"},"process..name":"y"}`, "process.name", nil},
 		{"array of values", `{"a":["x",["y"],null,"z"]}`, "a", []Value{StringValue("x"), StringValue("y"), StringValue("z")}},
 		{"array of objects", `{"a":[{"b":1},{"b":2},{"c":3}]}`, "a.b", []Value{IntValue(1), IntValue(2)}},
 		{"escapes", `{"a":"C:\\Windows\\x\u00e9\"\n"}`, "a", []Value{StringValue("C:\\Windows\\xé\"\n")}},
@@ -48,6 +51,36 @@ func TestDecode(t *testing.T) {
 				t.Errorf("values of %s (-want +got):\n%s", tt.field, diff)
 			}
 		})
+	}
+}
+
+// TestDecodeManyFields reads objects with more wanted keys than the
+// decoder searches in order.
+func TestDecodeManyFields(t *testing.T) {
+	ft := NewFieldTable()
+	var obj, nested []string
+	for i := range 20 {
+		ft.ID(fmt.Sprintf("f%d", i))
+		ft.ID(fmt.Sprintf("n.g%d", i))
+		obj = append(obj, fmt.Sprintf(`"f%d":%d`, i, i))
+		nested = append(nested, fmt.Sprintf(`"g%d":%d`, i, 100+i))
+	}
+	dec, err := NewDecoder(ft, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := NewDoc(ft)
+	line := "{" + strings.Join(obj, ",") + `,"skip":{"f1":1},"n":{` + strings.Join(nested, ",") + "}}"
+	if err := dec.Decode([]byte(line), doc); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		for name, want := range map[string]int64{fmt.Sprintf("f%d", i): int64(i), fmt.Sprintf("n.g%d", i): int64(100 + i)} {
+			id, _ := ft.Lookup(name)
+			if got := doc.Values(id); len(got) != 1 || got[0] != IntValue(want) {
+				t.Errorf("%s = %v, want %d", name, got, want)
+			}
+		}
 	}
 }
 

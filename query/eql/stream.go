@@ -46,3 +46,8 @@ func (p *Program) OrderKey(d *Doc) (OrderKey, error) {
 
 // Compare orders two keys of one program: -1, 0 or +1.
 func (k OrderKey) Compare(other OrderKey) int { return k.o.compare(other.o) }
+
+// Err returns the error that stopped the run (a limit it outgrew), or nil
+// while it can go on: Feed's other errors are about one event, and the run
+// goes on after them.
+func (r *Run) Err() error { return r.err }
