@@ -16,6 +16,10 @@ type batch struct {
 	input int   // Index into Options.Inputs.
 	line  int64 // Number of the first line.
 	data  []byte
+	// offset is where data starts in the input; plain says the input is a
+	// regular file read as stored, so that offset can be read again.
+	offset int64
+	plain  bool
 
 	// Set by the reader.
 	opened   bool // The first batch of an input that opened.
@@ -43,6 +47,7 @@ func (b *batch) reset(size int) {
 		b.data = make([]byte, 0, size)
 	}
 	b.opened, b.inputErr = false, false
+	b.offset, b.plain = 0, false
 	b.events, b.bad, b.skipped, b.signals = 0, 0, 0, 0
 	clear(b.matches)
 	b.out.Reset()
@@ -75,6 +80,7 @@ type reader struct {
 	size  int
 	seq   int
 	src   io.Reader // The input being read, gunzipped.
+	read  int64     // Bytes read from src so far.
 	carry []byte    // The start of a line the last batch could not hold.
 }
 
@@ -119,10 +125,12 @@ func (r *reader) input(i int, in Input, progress func(int64)) error {
 		return fail(err)
 	}
 	defer raw.Close()
-	r.src, err = decompress(countingReader{raw, progress})
+	src, gzipped, err := decompress(countingReader{raw, progress})
 	if err != nil {
 		return fail(err)
 	}
+	r.src, r.read = src, 0
+	plain := in.path != "" && !gzipped
 	r.carry = r.carry[:0]
 	for first := true; ; first = false {
 		b := r.get(i, line)
@@ -138,6 +146,9 @@ func (r *reader) input(i int, in Input, progress func(int64)) error {
 		r.carry = r.carry[:0]
 		buf, dropped, eof, readErr := r.lines(buf, in.Stream)
 		b.data = buf
+		// What was read and is not in the batch is the carry.
+		b.offset = r.read - int64(len(r.carry)) - int64(len(buf))
+		b.plain = plain
 		for k := range dropped {
 			b.problems = append(b.problems, Problem{Input: in.Name, Line: line + k, Err: errLongLine()})
 		}
@@ -195,6 +206,7 @@ func (r *reader) lines(buf []byte, stream bool) (_ []byte, dropped int64, eof bo
 func (r *reader) fill(buf []byte, stream bool) ([]byte, bool, error) {
 	for len(buf) < cap(buf) {
 		n, err := r.src.Read(buf[len(buf):cap(buf)])
+		r.read += int64(n)
 		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
 			return buf, true, nil
@@ -214,6 +226,7 @@ func (r *reader) fill(buf []byte, stream bool) ([]byte, bool, error) {
 func (r *reader) skipLine(scratch []byte) (eof bool, err error) {
 	for {
 		n, err := r.src.Read(scratch[:cap(scratch)])
+		r.read += int64(n)
 		chunk := scratch[:n]
 		if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
 			r.carry = append(r.carry, chunk[i+1:]...)

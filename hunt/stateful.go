@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 
 	"github.com/eqlrunner/eqlrunner/alerting"
@@ -15,16 +16,21 @@ import (
 // which the inputs do not give (each file is in its own order, and
 // sequences span files). Rather than holding every event, the workers keep
 // only the events relevant to such a rule (eql.Program.Relevant: they
-// match a stage, a missing-event stage or the until condition): each as
-// its line, with an order key per group of rules that order events alike
-// (orderGroup) and the rules of the group it is relevant to. At the end
-// each group's events are sorted, decoded once more and fed to the runs of
-// its rules. Memory is therefore bounded by the relevant events, not by the
-// input.
+// match a stage, a missing-event stage or the until condition): each with
+// an order key per group of rules that order events alike (orderGroup)
+// and the rules of the group it is relevant to. An event of a regular file
+// is kept as its offset and length, read again at the end; an event of a
+// gzipped file or a stream as its line. At the end each group's events are
+// sorted, read and decoded once more, and fed to the runs of its rules.
+// Memory is therefore bounded by the relevant events, at a few dozen bytes
+// each for files, not by the input.
 
-// keptLine is a relevant event of a batch: its line in the batch's arena.
+// keptLine is a relevant event of a batch: its line in the batch's arena,
+// or, for a plain file, where it lies in the file.
 type keptLine struct {
 	start, end int
+	offset     int64 // When the batch is plain; start and end are 0 then.
+	length     int
 	line       int64
 }
 
@@ -36,9 +42,14 @@ type localOrder struct {
 	key          eql.OrderKey
 }
 
-// keep copies line into the batch's arena, since the batch's data is
-// reused, and returns its index in b.kept.
-func (b *batch) keep(line []byte, n int64) int {
+// keep keeps the line that starts at pos in the batch: where it lies in
+// its file, or a copy in the batch's arena, since the batch's data is
+// reused. It returns its index in b.kept.
+func (b *batch) keep(line []byte, n int64, pos int) int {
+	if b.plain {
+		b.kept = append(b.kept, keptLine{offset: b.offset + int64(pos), length: len(line), line: n})
+		return len(b.kept) - 1
+	}
 	start := len(b.arena)
 	b.arena = append(b.arena, line...)
 	b.kept = append(b.kept, keptLine{start: start, end: len(b.arena), line: n})
@@ -53,9 +64,11 @@ type keptEvents struct {
 }
 
 type keptEvent struct {
-	line  []byte
-	input int
-	n     int64 // Line number.
+	line   []byte // Nil for an event of a plain file, read again from offset.
+	offset int64
+	length int32
+	input  int32
+	n      int64 // Line number.
 }
 
 type keptOrder struct {
@@ -69,7 +82,11 @@ type keptOrder struct {
 func (k *keptEvents) take(b *batch) {
 	base := len(k.events)
 	for _, l := range b.kept {
-		k.events = append(k.events, keptEvent{line: b.arena[l.start:l.end:l.end], input: b.input, n: l.line})
+		ev := keptEvent{offset: l.offset, length: int32(l.length), input: int32(b.input), n: l.line}
+		if !b.plain {
+			ev.line = b.arena[l.start:l.end:l.end]
+		}
+		k.events = append(k.events, ev)
 	}
 	for _, o := range b.orders {
 		rules := k.rules[o.group]
@@ -96,8 +113,10 @@ func (h *hunter) finish(ctx context.Context) error {
 			return err
 		}
 		doc := eql.NewDoc(h.set.table)
+		files := &rereader{inputs: h.opts.Inputs}
+		defer files.close()
 		for g := range h.set.orders {
-			if err := h.runGroup(ctx, g, runs, dec, doc); err != nil {
+			if err := h.runGroup(ctx, g, runs, dec, doc, files); err != nil {
 				return err
 			}
 		}
@@ -126,7 +145,7 @@ func (h *hunter) finish(ctx context.Context) error {
 // rules, each event decoded once. An event a run cannot take is told and
 // skipped; a run that outgrows a limit is its rule's error, and the rule
 // is dropped (runs[ri] = nil).
-func (h *hunter) runGroup(ctx context.Context, g int, runs []*eql.Run, dec *eql.Decoder, doc *eql.Doc) error {
+func (h *hunter) runGroup(ctx context.Context, g int, runs []*eql.Run, dec *eql.Decoder, doc *eql.Doc, files *rereader) error {
 	orders, rules := h.kept.orders[g], h.kept.rules[g]
 	h.kept.orders[g], h.kept.rules[g] = nil, nil
 	if h.set.orders[g].kind != eql.SampleKind {
@@ -140,7 +159,16 @@ func (h *hunter) runGroup(ctx context.Context, g int, runs []*eql.Run, dec *eql.
 		}
 		ev := &h.kept.events[o.event]
 		in := &h.opts.Inputs[ev.input]
-		if err := dec.Decode(ev.line, doc); err != nil {
+		line := ev.line
+		if line == nil {
+			// A fresh slice: a run keeps the sources of the events it
+			// may return.
+			var err error
+			if line, err = files.read(int(ev.input), ev.offset, int(ev.length)); err != nil {
+				return fmt.Errorf("%s:%d: read again: %w", in.Name, ev.n, err)
+			}
+		}
+		if err := dec.Decode(line, doc); err != nil {
 			// The worker decoded the same line with the same table.
 			return fmt.Errorf("%s:%d: decode again: %w", in.Name, ev.n, err)
 		}
@@ -150,7 +178,7 @@ func (h *hunter) runGroup(ctx context.Context, g int, runs []*eql.Run, dec *eql.
 				continue
 			}
 			// The id is worked out only for the events a result returns.
-			err := run.Feed(&eql.Event{Index: in.Index, Source: ev.line, Doc: doc})
+			err := run.Feed(&eql.Event{Index: in.Index, Source: line, Doc: doc})
 			switch {
 			case err == nil:
 			case run.Err() != nil || eql.IsInternal(err):
@@ -201,5 +229,36 @@ func (h *hunter) writeResult(out *bytes.Buffer, enc *signalEncoder, ri int, res 
 			}
 		}
 		emit(c.builder.Sequence(seq))
+	}
+}
+
+// rereader reads kept events of plain files again, each file opened once.
+type rereader struct {
+	inputs []Input
+	files  map[int]*os.File
+}
+
+func (r *rereader) read(input int, offset int64, length int) ([]byte, error) {
+	f := r.files[input]
+	if f == nil {
+		var err error
+		if f, err = os.Open(r.inputs[input].path); err != nil {
+			return nil, err
+		}
+		if r.files == nil {
+			r.files = map[int]*os.File{}
+		}
+		r.files[input] = f
+	}
+	line := make([]byte, length)
+	if _, err := f.ReadAt(line, offset); err != nil {
+		return nil, fmt.Errorf("the file changed under the hunt: %w", err)
+	}
+	return line, nil
+}
+
+func (r *rereader) close() {
+	for _, f := range r.files {
+		f.Close()
 	}
 }

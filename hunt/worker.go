@@ -47,6 +47,7 @@ func (w *worker) process(b *batch) {
 	sel := h.sels[b.input]
 	data := b.data
 	for n := b.line; len(data) > 0; n++ {
+		pos := len(b.data) - len(data) // Where the line starts in the batch.
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, data = data[:i], data[i+1:]
@@ -93,14 +94,14 @@ func (w *worker) process(b *batch) {
 			}
 		}
 		if len(w.relevant) > 0 {
-			w.keep(b, in, n, line)
+			w.keep(b, in, n, pos, line)
 		}
 	}
 }
 
 // keep keeps the event of line n for the stateful rules it is relevant
 // to: its line once, and an order key per order group.
-func (w *worker) keep(b *batch, in *Input, n int64, line []byte) {
+func (w *worker) keep(b *batch, in *Input, n int64, pos int, line []byte) {
 	rules := w.h.set.rules
 	slices.SortFunc(w.relevant, func(a, b int) int { return cmp.Or(cmp.Compare(rules[a].order, rules[b].order), cmp.Compare(a, b)) })
 	kept := -1
@@ -118,7 +119,7 @@ func (w *worker) keep(b *batch, in *Input, n int64, line []byte) {
 			continue
 		}
 		if kept < 0 {
-			kept = b.keep(line, n)
+			kept = b.keep(line, n, pos)
 		}
 		start := len(b.rules)
 		for _, ri := range w.relevant[i:j] {
