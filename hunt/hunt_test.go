@@ -612,18 +612,3 @@ func TestEveryRuleSeesWhatItShould(t *testing.T) {
 		}
 	}
 }
-
-func TestEventIDIsFileEventID(t *testing.T) {
-	for _, line := range []string{
-		`{"a":1}`,
-		`{"_id":"own","a":1}`,
-		`{"\u005fid":"escaped","a":1}`,
-		`{"a":{"_id":"inner"}}`,
-		`{"a":"\u00e9"}`,
-		`{"_id":42}`,
-	} {
-		if got, want := eventID([]byte(line)), query.FileEventID([]byte(line)); got != want {
-			t.Errorf("eventID(%s) = %s, want %s", line, got, want)
-		}
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/eqlrunner/eqlrunner/alerting"
+	"github.com/eqlrunner/eqlrunner/query"
 	"github.com/eqlrunner/eqlrunner/query/eql"
 )
 
@@ -217,7 +218,7 @@ func (h *hunter) writeResult(out *bytes.Buffer, enc *signalEncoder, ri int, res 
 	}
 	if !res.IsSequence {
 		for _, ev := range res.QueryEvents() {
-			ev.ID = eventID(ev.Source)
+			ev.ID = query.FileEventID(ev.Source)
 			sig, err := c.builder.Event(ev)
 			emit([]alerting.Signal{sig}, err)
 		}
@@ -225,7 +226,7 @@ func (h *hunter) writeResult(out *bytes.Buffer, enc *signalEncoder, ri int, res 
 	for _, seq := range res.QuerySequences() {
 		for i, ev := range seq.Events {
 			if !ev.Missing {
-				seq.Events[i].ID = eventID(ev.Source)
+				seq.Events[i].ID = query.FileEventID(ev.Source)
 			}
 		}
 		emit(c.builder.Sequence(seq))

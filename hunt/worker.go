@@ -173,7 +173,7 @@ func (h *hunter) inRange(vals []eql.Value) bool {
 // signal writes the signal rule ri raises on the event of line n.
 func (w *worker) signal(b *batch, ri int, in *Input, n int64, line []byte) {
 	c := &w.h.set.rules[ri]
-	sig, err := c.builder.Event(query.Event{Index: in.Index, ID: eventID(line), Source: line})
+	sig, err := c.builder.Event(query.Event{Index: in.Index, ID: query.FileEventID(line), Source: line})
 	if err == nil {
 		err = w.enc.write(&b.out, w.h.index, c.builder, sig)
 	}
@@ -184,14 +184,4 @@ func (w *worker) signal(b *batch, ri int, in *Input, n int64, line []byte) {
 	}
 	b.matches[ri]++
 	b.signals++
-}
-
-// eventID is query.FileEventID (the event's own "_id", else the line's
-// hash) without its JSON scan of the many lines that cannot hold an "_id"
-// key: those with neither "_id" nor a \u escape that could spell it.
-func eventID(line []byte) string {
-	if !bytes.Contains(line, []byte("_id")) && !bytes.Contains(line, []byte(`\u`)) {
-		return query.LineID(line)
-	}
-	return query.FileEventID(line)
 }

@@ -12,8 +12,12 @@ import (
 // FileEventID is the _id of an event read from a file rather than an
 // index: its own top-level "_id" when it has one (events exported from
 // Elasticsearch), else LineID. Only matched events need it, so it may
-// scan the line.
+// scan the line; a line that cannot hold the key (written plainly or
+// escaped) is not scanned.
 func FileEventID(line []byte) string {
+	if !bytes.Contains(line, []byte("_id")) && !bytes.Contains(line, []byte(`\u`)) {
+		return LineID(line)
+	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if t, err := dec.Token(); err == nil && t == json.Delim('{') {
 		for dec.More() {

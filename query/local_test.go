@@ -50,11 +50,20 @@ func TestLineIDIsStable(t *testing.T) {
 }
 
 func TestFileEventIDPrefersTheEventsOwnID(t *testing.T) {
-	if got := FileEventID([]byte(`{"@timestamp":"x","_id":"abc","n":{"_id":"inner"}}`)); got != "abc" {
-		t.Errorf("got %q, want the top-level _id", got)
-	}
-	line := []byte(`{"n":{"_id":"inner"}}`)
-	if got := FileEventID(line); got != LineID(line) {
-		t.Errorf("got %q, want the line hash", got)
+	for _, tt := range []struct{ line, want string }{
+		{`{"@timestamp":"x","_id":"abc","n":{"_id":"inner"}}`, "abc"},
+		{`{"\u005fid":"escaped","a":1}`, "escaped"},
+		{`{"a":{"_id":"inner"}}`, ""},
+		{`{"a":"\u00e9"}`, ""},
+		{`{"_id":42}`, ""},
+		{`{"a":1}`, ""},
+	} {
+		want := tt.want
+		if want == "" {
+			want = LineID([]byte(tt.line))
+		}
+		if got := FileEventID([]byte(tt.line)); got != want {
+			t.Errorf("FileEventID(%s) = %q, want %q", tt.line, got, want)
+		}
 	}
 }
