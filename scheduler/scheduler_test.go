@@ -129,42 +129,34 @@ func TestSchedulerRecoversAPanickingRun(t *testing.T) {
 }
 
 func TestStopWaitsForRunsInFlightThenCancelsThem(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		finished := make(chan bool, 1)
-		s := New(Options{Rules: []*rules.Rule{testRule("long", "5m")}, Log: zerolog.Nop(), RunTimeout: time.Hour,
-			Job: func(ctx context.Context, _ *rules.Rule, _ time.Time) {
-				select {
-				case <-time.After(20 * time.Second):
-					finished <- true
-				case <-ctx.Done():
-					finished <- false
+	for _, tt := range []struct {
+		name         string
+		run, timeout time.Duration
+		finished     bool // The run ends on its own, and Stop says so.
+	}{
+		{"a run shorter than the shutdown timeout finishes", 20 * time.Second, time.Minute, true},
+		{"a run longer than the shutdown timeout is cancelled", 20 * time.Minute, 10 * time.Second, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				finished := make(chan bool, 1)
+				s := New(Options{Rules: []*rules.Rule{testRule("long", "5m")}, Log: zerolog.Nop(), RunTimeout: time.Hour,
+					Job: func(ctx context.Context, _ *rules.Rule, _ time.Time) {
+						select {
+						case <-time.After(tt.run):
+							finished <- true
+						case <-ctx.Done():
+							finished <- false
+						}
+					}})
+				if err := s.Start(); err != nil {
+					t.Fatal(err)
 				}
-			}})
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		if !s.Stop(time.Minute) || !<-finished {
-			t.Error("a run shorter than the shutdown timeout did not finish")
-		}
-	})
-	synctest.Test(t, func(t *testing.T) {
-		finished := make(chan bool, 1)
-		s := New(Options{Rules: []*rules.Rule{testRule("long", "5m")}, Log: zerolog.Nop(), RunTimeout: time.Hour,
-			Job: func(ctx context.Context, _ *rules.Rule, _ time.Time) {
-				select {
-				case <-time.After(20 * time.Minute):
-					finished <- true
-				case <-ctx.Done():
-					finished <- false
+				time.Sleep(time.Second)
+				if stopped := s.Stop(tt.timeout); stopped != tt.finished || <-finished != tt.finished {
+					t.Errorf("Stop = %v, want %v", stopped, tt.finished)
 				}
-			}})
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		if s.Stop(10*time.Second) || <-finished {
-			t.Error("a run longer than the shutdown timeout was not cancelled")
-		}
-	})
+			})
+		})
+	}
 }

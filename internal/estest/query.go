@@ -416,14 +416,21 @@ func parseTerm(body any) (query, *esError) {
 	default:
 		return nil, parsingError("[term] query does not support value [%s] for field [%s]", toString(v), field)
 	}
+	return valueIn(field, []any{v}, fold), nil
+}
+
+// valueIn matches documents where a value of field equals one of values.
+func valueIn(field string, values []any, fold bool) query {
 	return func(d *doc) bool {
 		for _, dv := range fieldValues(d, field) {
-			if termEqual(dv, v, fold) {
-				return true
+			for _, q := range values {
+				if termEqual(dv, q, fold) {
+					return true
+				}
 			}
 		}
 		return false
-	}, nil
+	}
 }
 
 func parseTerms(body any) (query, *esError) {
@@ -435,16 +442,7 @@ func parseTerms(body any) (query, *esError) {
 	if !ok {
 		return nil, unsupported("[terms] query on [%s]: only an array of values is supported", field)
 	}
-	return func(d *doc) bool {
-		for _, dv := range fieldValues(d, field) {
-			for _, q := range list {
-				if termEqual(dv, q, false) {
-					return true
-				}
-			}
-		}
-		return false
-	}, nil
+	return valueIn(field, list, false), nil
 }
 
 // parseMatchPhrase compiles the query Kibana's filter bar writes for "is"
@@ -466,14 +464,7 @@ func parseMatchPhrase(body any) (query, *esError) {
 	default:
 		return nil, parsingError("[match_phrase] query does not support value [%s] for field [%s]", toString(v), field)
 	}
-	return func(d *doc) bool {
-		for _, dv := range fieldValues(d, field) {
-			if termEqual(dv, v, false) {
-				return true
-			}
-		}
-		return false
-	}, nil
+	return valueIn(field, []any{v}, false), nil
 }
 
 // fieldValues is lookup plus the metadata fields queries may name.
