@@ -1,17 +1,13 @@
 package hunt
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/eqlrunner/eqlrunner/query"
 )
@@ -35,13 +31,6 @@ type Input struct {
 	// path is set for a regular file, which can be read again at an
 	// offset: the events sequence rules keep are then kept as offsets.
 	path string
-}
-
-// isEventFile reports whether a directory walk reads the file at path:
-// *.ndjson, *.jsonl and *.json, each maybe gzipped (.gz). Files named on
-// the command line are read whatever their name.
-func isEventFile(path string) bool {
-	return query.IndexOfFile(path) != strings.TrimSuffix(filepath.Base(path), ".gz")
 }
 
 // Inputs resolves command-line paths in order: a file is read as named, a
@@ -77,7 +66,7 @@ func Inputs(ctx context.Context, paths []string, stdin io.Reader) ([]Input, erro
 			switch {
 			case d.IsDir() && hidden:
 				return filepath.SkipDir
-			case d.IsDir() || hidden || !isEventFile(path):
+			case d.IsDir() || !query.IsEventFile(path):
 				return nil
 			}
 			info, err := d.Info()
@@ -118,27 +107,4 @@ func fileInput(path string, info fs.FileInfo) Input {
 func NewInput(name, index string, r io.Reader) Input {
 	return Input{Name: name, Index: index, Size: -1,
 		open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
-}
-
-// gzipMagic starts every gzip member (RFC 1952).
-var gzipMagic = []byte{0x1f, 0x8b}
-
-// decompress returns the bytes of r, gunzipped when they start like
-// gzip, and whether they did. klauspost/compress's gzip has compress/gzip's API and decodes
-// generated events 25 to 50% faster (BenchmarkGunzip), which matters
-// because an input is decompressed on one core, ahead of the workers.
-func decompress(r io.Reader) (_ io.Reader, gzipped bool, _ error) {
-	br := bufio.NewReaderSize(r, 256<<10)
-	head, err := br.Peek(len(gzipMagic))
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, err
-	}
-	if string(head) != string(gzipMagic) {
-		return br, false, nil
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, true, fmt.Errorf("gzip: %w", err)
-	}
-	return zr, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eqlrunner/eqlrunner/query"
 	"io"
 	"slices"
 )
@@ -125,7 +126,7 @@ func (r *reader) input(i int, in Input, progress func(int64)) error {
 		return fail(err)
 	}
 	defer raw.Close()
-	src, gzipped, err := decompress(countingReader{raw, progress})
+	src, gzipped, err := query.Decompress(countingReader{raw, progress})
 	if err != nil {
 		return fail(err)
 	}

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/eqlrunner/eqlrunner/query"
 	"github.com/eqlrunner/eqlrunner/query/eql"
 )
 
@@ -102,8 +101,10 @@ func readNDJSON(ctx context.Context, path string, inputs *[]eql.Input) (string, 
 			return "", err
 		}
 		defer f.Close()
-		r = f
-		index = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		if r, _, err = query.Decompress(f); err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
+		index = query.IndexOfFile(path)
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxLineBytes)

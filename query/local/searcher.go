@@ -5,7 +5,6 @@ package local
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -186,7 +184,7 @@ func (s *Searcher) files(req query.Request) ([]string, error) {
 			}
 			return err
 		}
-		if d.IsDir() || !IsEventFile(path) || !query.SelectsIndex(req.Rule.Index, query.IndexOfFile(path)) {
+		if d.IsDir() || !query.IsEventFile(path) || !query.SelectsIndex(req.Rule.Index, query.IndexOfFile(path)) {
 			return nil
 		}
 		info, err := d.Info()
@@ -205,13 +203,6 @@ func (s *Searcher) files(req query.Request) ([]string, error) {
 	return out, nil
 }
 
-// IsEventFile reports whether a spool file holds events: NDJSON, perhaps
-// gzipped.
-func IsEventFile(path string) bool {
-	name := strings.TrimSuffix(filepath.Base(path), ".gz")
-	return !strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".ndjson") || strings.HasSuffix(name, ".jsonl"))
-}
-
 // readLines calls fn for each complete line of a file, numbered from 1.
 func readLines(path string, fn func(n int, line []byte)) error {
 	f, err := os.Open(path)
@@ -222,14 +213,9 @@ func readLines(path string, fn func(n int, line []byte)) error {
 		return err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return err
-		}
-		defer gz.Close()
-		r = gz
+	r, _, err := query.Decompress(f)
+	if err != nil {
+		return err
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	var long []byte
