@@ -4,14 +4,12 @@
 package signalfile
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
+	"github.com/eqlrunner/eqlrunner/appendfile"
 	"sync"
 
 	"github.com/eqlrunner/eqlrunner/alerting"
@@ -20,11 +18,10 @@ import (
 // File is a signals file. It keeps the ids of what it holds in memory, so
 // that dedup needs no scan.
 type File struct {
-	path  string
 	index string
 
 	mu  sync.Mutex
-	f   *os.File
+	f   *appendfile.File
 	ids map[string]bool
 }
 
@@ -32,58 +29,25 @@ type File struct {
 // last line left half-written by a crash is cut off: its signal was never
 // counted as written, and the run that wrote it is repeated.
 func Open(path, index string) (*File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("signals file: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("signals file: %w", err)
-	}
-	ids, end, err := scan(f)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("signals file %s: %w", path, err)
-	}
-	if err := f.Truncate(end); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("signals file %s: %w", path, err)
-	}
-	if _, err := f.Seek(end, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("signals file %s: %w", path, err)
-	}
-	return &File{path: path, index: index, f: f, ids: ids}, nil
-}
-
-// scan reads the ids of the complete lines and where they end.
-func scan(f *os.File) (map[string]bool, int64, error) {
 	ids := map[string]bool{}
-	r := bufio.NewReaderSize(f, 1<<20)
-	var end int64
-	for line := 1; ; line++ {
-		data, err := r.ReadBytes('\n')
-		if err == io.EOF {
-			return ids, end, nil // A partial last line is dropped.
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		end += int64(len(data))
-		if len(bytes.TrimSpace(data)) == 0 {
-			continue
-		}
+	f, err := appendfile.Open(path, func(_ int, line []byte) error {
 		var doc struct {
 			ID string `json:"_id"`
 		}
-		if err := json.Unmarshal(data, &doc); err != nil || doc.ID == "" {
-			return nil, 0, fmt.Errorf("line %d: not a signal document", line)
+		if err := json.Unmarshal(line, &doc); err != nil || doc.ID == "" {
+			return errors.New("not a signal document")
 		}
 		ids[doc.ID] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signals file: %w", err)
 	}
+	return &File{index: index, f: f, ids: ids}, nil
 }
 
 // Path is the file's path.
-func (s *File) Path() string { return s.path }
+func (s *File) Path() string { return s.f.Path() }
 
 // Existing implements alerting.Sink.
 func (s *File) Existing(_ context.Context, ids []string) (map[string]bool, error) {
@@ -120,21 +84,8 @@ func (s *File) Create(_ context.Context, signals []alerting.Signal) ([]alerting.
 		}
 		created = append(created, sig.ID)
 	}
-	start, err := s.f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", s.path, err)
-	}
-	_, err = s.f.Write(buf.Bytes())
-	if err == nil {
-		err = s.f.Sync()
-	}
-	if err != nil {
-		// Take back what part of the batch reached the file, so that it
-		// holds only signals that count as written.
-		if terr := s.f.Truncate(start); terr == nil {
-			_, _ = s.f.Seek(start, io.SeekStart)
-		}
-		return nil, fmt.Errorf("write %s: %w", s.path, err)
+	if err := s.f.Append(buf.Bytes()); err != nil {
+		return nil, err
 	}
 	for _, id := range created {
 		s.ids[id] = true

@@ -4,14 +4,10 @@
 package runfile
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
+	"github.com/eqlrunner/eqlrunner/appendfile"
 	"sync"
 	"time"
 
@@ -20,58 +16,29 @@ import (
 
 // File is a run history file.
 type File struct {
-	path string
-
 	mu          sync.Mutex
-	f           *os.File
+	f           *appendfile.File
 	checkpoints map[string]time.Time
 }
 
 // Open opens (or creates) the run history at path. A last line left
 // half-written by a crash is cut off.
 func Open(path string) (*File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("run history: %w", err)
-	}
-	f, ferr := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if ferr != nil {
-		return nil, fmt.Errorf("run history: %w", ferr)
-	}
 	cps := map[string]time.Time{}
-	r := bufio.NewReader(f)
-	var err error
-	var end int64
-	for line := 1; ; line++ {
-		data, err := r.ReadBytes('\n')
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("run history %s: %w", path, err)
-		}
-		end += int64(len(data))
-		if len(bytes.TrimSpace(data)) == 0 {
-			continue
-		}
+	f, err := appendfile.Open(path, func(_ int, line []byte) error {
 		var rec scheduler.RunRecord
-		if err := json.Unmarshal(data, &rec); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("run history %s:%d: %w", path, line, err)
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return err
 		}
 		if rec.Checkpoint.After(cps[rec.RuleID]) {
 			cps[rec.RuleID] = rec.Checkpoint
 		}
-	}
-	err = f.Truncate(end)
-	if err == nil {
-		_, err = f.Seek(end, io.SeekStart)
-	}
+		return nil
+	})
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("run history %s: %w", path, err)
+		return nil, fmt.Errorf("run history: %w", err)
 	}
-	return &File{path: path, f: f, checkpoints: cps}, nil
+	return &File{f: f, checkpoints: cps}, nil
 }
 
 // Checkpoints implements scheduler.State: each rule's latest checkpoint.
@@ -94,10 +61,7 @@ func (s *File) Record(_ context.Context, rec scheduler.RunRecord) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.f.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("record run: %w", err)
-	}
-	if err := s.f.Sync(); err != nil {
+	if err := s.f.Append(append(data, '\n')); err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
 	if rec.Checkpoint.After(s.checkpoints[rec.RuleID]) {
