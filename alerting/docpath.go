@@ -4,30 +4,8 @@ import "strings"
 
 // Source documents mix nested objects and dotted keys freely
 // ({"event": {"kind": …}} and {"event.kind": …} mean the same field), so
-// field access tries every split of a dotted path, as Kibana's robust field
-// access does.
-
-// getPath returns the value at a dotted path, or nil.
-func getPath(doc map[string]any, path string) any {
-	if v, ok := doc[path]; ok && v != nil {
-		return v
-	}
-	for i := 0; i < len(path); i++ {
-		if path[i] != '.' {
-			continue
-		}
-		v, ok := doc[path[:i]]
-		if !ok || v == nil {
-			continue
-		}
-		obj, isObj := v.(map[string]any)
-		if !isObj {
-			return nil
-		}
-		return getPath(obj, path[i+1:])
-	}
-	return nil
-}
+// setting a field tries every split of a dotted path, as Kibana's robust
+// field access does; query.Lookup reads one.
 
 // pathSettable reports whether setting path would not have to replace a
 // non-object value on the way.

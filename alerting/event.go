@@ -126,7 +126,7 @@ func mergeMissingFields(src map[string]any, fields map[string][]any) {
 		if len(vals) == 0 || skipField(k, keys) || slices.ContainsFunc(vals, isObject) {
 			continue
 		}
-		if getPath(src, k) != nil || !pathSettable(src, k) {
+		if query.Lookup(src, k) != nil || !pathSettable(src, k) {
 			continue
 		}
 		if len(vals) == 1 {

@@ -3,6 +3,7 @@ package alerting
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/eqlrunner/eqlrunner/query"
 	"strings"
 )
 
@@ -11,7 +12,7 @@ import (
 //
 //	file event with process smss.exe, file a.exe, by SYSTEM on WIN-DC01 created high alert <rule>.
 func Reason(doc map[string]any, severity, ruleName string) string {
-	value := func(path string) (string, bool) { return reasonValue(getPath(doc, path)) }
+	value := func(path string) (string, bool) { return reasonValue(query.Lookup(doc, path)) }
 	var b strings.Builder
 	category, hasCategory := value("event.category")
 	if hasCategory {

@@ -40,7 +40,7 @@ func fieldTime(ev Event, field string) (time.Time, bool) {
 	if dec.Decode(&src) != nil {
 		return time.Time{}, false
 	}
-	return ParseTimestamp(lookup(src, field))
+	return ParseTimestamp(Lookup(src, field))
 }
 
 func decodeValue(raw json.RawMessage) any {
@@ -53,21 +53,28 @@ func decodeValue(raw json.RawMessage) any {
 	return v
 }
 
-// lookup reads a dotted path from a decoded source, through nested objects
-// and dotted keys alike.
-func lookup(doc map[string]any, path string) any {
-	if v, ok := doc[path]; ok {
+// Lookup reads the value at a dotted path of a decoded source, where
+// nested objects and dotted keys mix freely ({"event":{"kind":…}} and
+// {"event.kind":…} are the same field), as Kibana's robust field access
+// does: the whole path as a key first, then each prefix that holds an
+// object. It returns nil when there is no value.
+func Lookup(doc map[string]any, path string) any {
+	if v, ok := doc[path]; ok && v != nil {
 		return v
 	}
 	for i := 0; i < len(path); i++ {
 		if path[i] != '.' {
 			continue
 		}
-		if obj, ok := doc[path[:i]].(map[string]any); ok {
-			if v := lookup(obj, path[i+1:]); v != nil {
-				return v
-			}
+		v, ok := doc[path[:i]]
+		if !ok || v == nil {
+			continue
 		}
+		obj, isObj := v.(map[string]any)
+		if !isObj {
+			return nil
+		}
+		return Lookup(obj, path[i+1:])
 	}
 	return nil
 }
