@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// RunsIndexName is where a space's run history is kept:
+// eqlrunner-runs-<space>, as an Elasticsearch index or a local file.
+func RunsIndexName(space string) string { return "eqlrunner-runs-" + space }
+
 // Run statuses.
 const (
 	StatusSucceeded = "succeeded"

@@ -111,7 +111,7 @@ func (c config) runsIndex() string {
 	if c.RunsIndex != "" {
 		return c.RunsIndex
 	}
-	return "eqlrunner-runs-" + c.Space
+	return scheduler.RunsIndexName(c.Space)
 }
 
 // stringsFlag is a repeatable flag.

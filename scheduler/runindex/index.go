@@ -16,9 +16,6 @@ import (
 	"github.com/eqlrunner/eqlrunner/scheduler"
 )
 
-// IndexName is the runs index of a space.
-func IndexName(space string) string { return "eqlrunner-runs-" + space }
-
 var mappings = json.RawMessage(`{
   "dynamic": false,
   "properties": {
