@@ -78,7 +78,7 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 	if demo.on {
 		demo.shorten(loaded, log)
 	}
-	clock := newClock(cfg.Now)
+	clock := newClock(cfg.Now, once)
 	var runner *scheduler.Runner
 	if cfg.local() {
 		var closeLocal func()
@@ -105,11 +105,7 @@ func serve(ctx context.Context, name string, args []string, stderr io.Writer, on
 	if once {
 		code := exitOK
 		for _, r := range loaded {
-			now := clock()
-			if !cfg.Now.IsZero() {
-				now = cfg.Now // Exactly: a replay must search exactly the window asked for.
-			}
-			if rec := runner.Run(ctx, r, now); rec.Status != scheduler.StatusSucceeded {
+			if rec := runner.Run(ctx, r, clock()); rec.Status != scheduler.StatusSucceeded {
 				code = exitProblems
 			}
 		}
@@ -255,11 +251,15 @@ func localRunsPath(cfg config) string {
 	return filepath.Join(cfg.DataDir, "state", cfg.runsIndex()+".ndjson")
 }
 
-// newClock returns the service's clock: the real one, or one that started
-// at --now and runs on from there.
-func newClock(at time.Time) func() time.Time {
-	if at.IsZero() {
+// newClock returns the service's clock: the real one, or one that reads
+// --now. For once it stays there, so that a replay searches exactly the
+// window asked for; for run it starts there and runs on.
+func newClock(at time.Time, frozen bool) func() time.Time {
+	switch {
+	case at.IsZero():
 		return time.Now
+	case frozen:
+		return func() time.Time { return at }
 	}
 	offset := time.Until(at)
 	return func() time.Time { return time.Now().Add(offset) }
